@@ -1,0 +1,15 @@
+namespace NenkinBatch.Formats;
+
+/// <summary>Field clean-up shared by every reader (FORMATS.md, common rules).</summary>
+public static class FieldText
+{
+    private static readonly char[] Blanks = [' ', '\t', '\u3000'];
+
+    /// <summary>Trims ASCII and ideographic spaces at both ends; an empty field becomes null.</summary>
+    public static string? Clean(string? raw)
+    {
+        if (raw is null) return null;
+        var trimmed = raw.Trim(Blanks);
+        return trimmed.Length == 0 ? null : trimmed;
+    }
+}

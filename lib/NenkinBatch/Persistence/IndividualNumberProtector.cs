@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using System.Text;
+using NenkinBatch.Domain;
+using NenkinBatch.Runtime;
+
+namespace NenkinBatch.Persistence;
+
+/// <summary>
+/// Seals 個人番号 for storage (AES-256-GCM, bound to the person it belongs to) and gives a keyed
+/// digest to compare or find one without opening it. The key lives in a file outside the
+/// database, so neither a dump nor a SELECT * export reveals a number.
+/// </summary>
+public sealed class IndividualNumberProtector
+{
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private readonly byte[] _sealKey;
+    private readonly byte[] _digestKey;
+
+    public IndividualNumberProtector(ReadOnlySpan<byte> masterKey)
+    {
+        if (masterKey.Length != 32) throw new ArgumentException("the master key must be 32 bytes", nameof(masterKey));
+        _sealKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "nenkinbatch individual-number seal"u8.ToArray());
+        _digestKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "nenkinbatch individual-number digest"u8.ToArray());
+    }
+
+    /// <summary>
+    /// Reads the key file, or creates it (32 random bytes, base64, readable by the owner only)
+    /// when <paramref name="createIfMissing"/> — the embedded store's first run.
+    /// </summary>
+    public static IndividualNumberProtector FromKeyFile(string path, bool createIfMissing)
+    {
+        if (!File.Exists(path))
+        {
+            if (!createIfMissing)
+                throw new OperatorException(ExitCode.UsageError,
+                    $"個人番号の暗号鍵ファイル {path} がありません。設定 keyFile（環境変数 NENKIN_KEY_FILE）で既存の鍵ファイルを指定してください。鍵を失うと保存済みの個人番号は読めなくなります。");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var stream = new FileStream(path, options))
+            using (var writer = new StreamWriter(stream, Encoding.ASCII))
+            {
+                writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            }
+        }
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(File.ReadAllText(path).Trim());
+        }
+        catch (FormatException)
+        {
+            key = [];
+        }
+        if (key.Length != 32)
+            throw new OperatorException(ExitCode.UsageError, $"鍵ファイル {path} の内容が32バイトの鍵（base64）ではありません。");
+        return new IndividualNumberProtector(key);
+    }
+
+    public byte[] Digest(string municipality, IndividualNumber number) =>
+        HMACSHA256.HashData(_digestKey, Encoding.ASCII.GetBytes($"{municipality}:{number.RevealForSealing()}"));
+
+    public byte[] Seal(string municipality, string atenaNumber, IndividualNumber number)
+    {
+        var plain = Encoding.ASCII.GetBytes(number.RevealForSealing());
+        var output = new byte[NonceSize + plain.Length + TagSize];
+        var nonce = output.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_sealKey, TagSize);
+        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize, plain.Length), output.AsSpan(NonceSize + plain.Length), Binding(municipality, atenaNumber));
+        CryptographicOperations.ZeroMemory(plain);
+        return output;
+    }
+
+    /// <summary>Opens a sealed number; fails if it was moved to another person's row or altered.</summary>
+    public IndividualNumber Open(string municipality, string atenaNumber, byte[] sealedNumber)
+    {
+        var length = sealedNumber.Length - NonceSize - TagSize;
+        var plain = new byte[length];
+        using var aes = new AesGcm(_sealKey, TagSize);
+        aes.Decrypt(sealedNumber.AsSpan(0, NonceSize), sealedNumber.AsSpan(NonceSize, length), sealedNumber.AsSpan(NonceSize + length), plain, Binding(municipality, atenaNumber));
+        var parsed = IndividualNumber.Parse(Encoding.ASCII.GetString(plain));
+        CryptographicOperations.ZeroMemory(plain);
+        return parsed.Value ?? throw new CryptographicException("sealed value is not an individual number");
+    }
+
+    private static byte[] Binding(string municipality, string atenaNumber) => Encoding.ASCII.GetBytes($"{municipality}:{atenaNumber}");
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Text;
+
+namespace NenkinBatch.Runtime.Cli;
+
+/// <summary>
+/// Runs a job executable's command line: parse errors are usage errors with their own exit code,
+/// and no exception ever reaches the console as a stack trace.
+/// </summary>
+public static class CommandLineHost
+{
+    public static async Task<int> RunAsync(RootCommand root, string[] args)
+    {
+        Console.OutputEncoding = new UTF8Encoding(false);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var error in parse.Errors) Console.Error.WriteLine($"コマンドラインの誤り: {error.Message}");
+            Console.Error.WriteLine($"使い方は {root.Name} --help で確認できます。");
+            return (int)ExitCode.UsageError;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                // Ctrl+C / SIGTERM cancel the token; the job stops at its next chunk boundary within this time.
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(60),
+            });
+        }
+        catch (Exception e)
+        {
+            var (_, code, message) = JobRunner.Classify(e);
+            Console.Error.WriteLine(message);
+            return (int)code;
+        }
+    }
+
+    /// <summary>Wraps a non-job action (db, runs) so its operator errors end with their exit code and message only.</summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, CancellationToken, Task<int>> action) =>
+        async (parse, cancellationToken) =>
+        {
+            try
+            {
+                return await action(parse, cancellationToken);
+            }
+            catch (Exception e)
+            {
+                var (_, code, message) = JobRunner.Classify(e);
+                Console.Error.WriteLine(message);
+                return (int)code;
+            }
+        };
+
+}

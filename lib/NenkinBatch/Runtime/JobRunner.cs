@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using NLog;
+using NenkinBatch.Domain.Codes;
+using NenkinBatch.Formats;
+using NenkinBatch.Persistence;
+
+namespace NenkinBatch.Runtime;
+
+/// <summary>How one invocation of a job was asked for: settings plus the per-run switches.</summary>
+public sealed record JobInvocation(
+    Settings Settings,
+    bool DatabaseFromCommandLine = false,
+    bool DryRun = false,
+    bool Verbose = false,
+    bool Quiet = false,
+    string? SummaryFile = null)
+{
+    public TextWriter Out { get; init; } = Console.Out;
+    public TextWriter Error { get; init; } = Console.Error;
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+    public bool Interactive { get; init; } = ProgressReporter.IsInteractive;
+}
+
+/// <summary>
+/// What every job run goes through, in this order: open the store (creating the embedded one on
+/// first use), take the job's lock, fail runs a killed process left STARTED, identify the input,
+/// register the run (resuming a failed one with the same input), work, record how it ended,
+/// write the summary file. Every way out has its own exit code and an operator message.
+/// </summary>
+public static class JobRunner
+{
+    private static readonly JsonSerializerOptions SummaryJson = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+    };
+
+    public static async Task<int> RunAsync(Job job, JobInvocation invocation, CancellationToken cancellationToken)
+    {
+        var settings = invocation.Settings;
+        using var logFactory = Logging.Create(new Logging.Options(settings.LogDirectory, job.Name, invocation.Verbose, invocation.Quiet, invocation.Out, invocation.Error));
+        var log = logFactory.GetLogger(job.Name);
+        var clock = invocation.Clock;
+        var startedAt = clock.GetUtcNow();
+        var stopwatch = Stopwatch.StartNew();
+        long? runId = null;
+        long? resumedFrom = null;
+        RunCounts counts = new(job.CountNames);
+        string status;
+        ExitCode exitCode;
+        string? message = null;
+        RunRegistry? registry = null;
+        Store? store = null;
+
+        try
+        {
+            var target = DatabaseTarget.Parse(settings.Database, invocation.DatabaseFromCommandLine);
+            store = Store.Create(target);
+            var pipeline = Resilience.ChunkPipeline(store.IsTransient, settings.RetryMaxAttempts, settings.RetryBaseDelay, clock, log);
+            var codes = settings.CodeTablesFile is { } codeFile ? CodeTables.LoadFile(codeFile) : CodeTables.BuiltIn;
+            registry = new RunRegistry(store, clock);
+
+            await WithDatabaseAsync(store, pipeline, ct => EnsureSchemaAsync(store, clock, log, ct), cancellationToken);
+            var jobLock = await WithDatabaseAsync(store, pipeline, ct => new ValueTask<IAsyncDisposable?>(store.TryLockJobAsync(job.Name, settings.Municipality, ct)), cancellationToken);
+            if (jobLock is null)
+            {
+                var holder = await registry.RunningAsync(settings.Municipality, job.Name, cancellationToken);
+                throw new OperatorException(ExitCode.AlreadyRunning, holder is null
+                    ? $"{job.Name} は別のプロセスで実行中です。終了を待ってから再実行してください。"
+                    : $"{job.Name} は実行番号 {holder.RunId} で実行中です（ホスト {holder.Host}、PID {holder.ProcessId}、開始 {BusinessClock.ToTokyo(holder.StartedAt):yyyy-MM-dd HH:mm:ss}）。終了を待ってから再実行してください。");
+            }
+            await using (jobLock)
+            {
+                foreach (var abandoned in await registry.FailAbandonedAsync(settings.Municipality, job.Name, cancellationToken))
+                    log.Warn("実行番号 {0} は途中で終了していたため、失敗（FAILED）として記録しました。", abandoned);
+
+                string parameters, key;
+                try
+                {
+                    (parameters, key) = await job.IdentifyAsync(settings, cancellationToken);
+                }
+                catch (InputRejectedException rejected)
+                {
+                    runId = await registry.StartAsync(settings.Municipality, job.Name, rejected.File, "rejected", null, cancellationToken);
+                    throw;
+                }
+                if (invocation.DryRun) key = "dry-run:" + key;
+
+                var resumable = invocation.DryRun ? null : await registry.ResumableAsync(settings.Municipality, job.Name, key, cancellationToken);
+                resumedFrom = resumable?.RunId;
+                runId = await registry.StartAsync(settings.Municipality, job.Name, parameters, key, resumedFrom, cancellationToken);
+                log = log.WithProperty("run", runId);
+                log.Info("{0} 開始: 実行番号 {1}、{2}、データベース {3}{4}", job.Name, runId, parameters, target.Display, invocation.DryRun ? "（ドライラン: 何も保存しません）" : "");
+                if (resumable is not null)
+                {
+                    counts = RunCounts.FromJson(resumable.Counts);
+                    await registry.CopyProblemsAsync(resumable.RunId, runId.Value, CheckpointLine(resumable.Checkpoint), cancellationToken);
+                    log.Info("失敗した実行番号 {0} の続き（{1}）から再開します。", resumable.RunId, resumable.Checkpoint);
+                }
+
+                var context = new JobContext
+                {
+                    Settings = settings, Store = store, Clock = clock, Log = log, JobName = job.Name, RunId = runId.Value,
+                    Resilience = pipeline, Codes = codes, Out = invocation.Out, DryRun = invocation.DryRun,
+                    ResumeCheckpoint = resumable?.Checkpoint, Counts = counts,
+                    Progress = new ProgressReporter(log, clock, invocation.Interactive, invocation.Error),
+                };
+                var outcome = await job.ExecuteAsync(context, cancellationToken);
+                context.Progress.Finish();
+                counts = context.Counts;
+                message = outcome.Message;
+                (status, exitCode) = outcome.HadRowErrors
+                    ? (RunStatus.CompletedWithErrors, ExitCode.CompletedWithRowErrors)
+                    : (RunStatus.Completed, ExitCode.Success);
+                await registry.FinishAsync(runId.Value, status, (int)exitCode, null, counts.ToJson(), CancellationToken.None);
+            }
+        }
+        catch (Exception e)
+        {
+            (status, exitCode, message) = Classify(e);
+            if (exitCode == ExitCode.UnexpectedFailure) log.Error(e, message);
+            else
+            {
+                log.Error(message);
+                if (e.InnerException is not null) log.Debug(e.InnerException, "原因");
+            }
+            await TryFinishAsync(registry, runId, status, exitCode, message, counts, log);
+        }
+
+        log.Info("{0} 終了: {1}（終了コード {2}、{3:F1} 秒）{4}", job.Name, status, (int)exitCode, stopwatch.Elapsed.TotalSeconds, FormatCounts(counts));
+        if (invocation.SummaryFile is { } summaryFile)
+            await WriteSummaryAsync(summaryFile, runId, job.Name, status, exitCode, startedAt, clock.GetUtcNow(), stopwatch.Elapsed, counts, message, resumedFrom, invocation.DryRun, log);
+        logFactory.Flush();
+        return (int)exitCode;
+    }
+
+    /// <summary>Applies pending migrations when the embedded file is new; otherwise refuses to run on an outdated schema.</summary>
+    private static async ValueTask EnsureSchemaAsync(Store store, TimeProvider clock, Logger log, CancellationToken cancellationToken)
+    {
+        var migrator = new Migrator(store, clock);
+        if (store.Kind == StoreKind.Sqlite)
+        {
+            var applied = await migrator.MigrateAsync(cancellationToken);
+            if (applied.Count > 0) log.Info("データベース {0} を作成・更新しました（マイグレーション {1}）。", store.Target.Display, string.Join(", ", applied.Select(m => $"{m.Version:D4}")));
+            return;
+        }
+        var pending = await migrator.PendingAsync(cancellationToken);
+        if (pending.Count > 0)
+            throw new OperatorException(ExitCode.RefusedBySafetyRule,
+                $"データベースのスキーマが最新ではありません（未適用: {string.Join(", ", pending.Select(m => $"{m.Version:D4}_{m.Name}"))}）。先に nenkin-admin db migrate を実行してください。");
+    }
+
+    private static async Task<T> WithDatabaseAsync<T>(Store store, Polly.ResiliencePipeline pipeline, Func<CancellationToken, ValueTask<T>> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await pipeline.ExecuteAsync(action, cancellationToken);
+        }
+        catch (Exception e) when (store.IsTransient(e))
+        {
+            throw new DatabaseUnavailableException(e);
+        }
+    }
+
+    private static async Task WithDatabaseAsync(Store store, Polly.ResiliencePipeline pipeline, Func<CancellationToken, ValueTask> action, CancellationToken cancellationToken) =>
+        await WithDatabaseAsync(store, pipeline, async ct => { await action(ct); return true; }, cancellationToken);
+
+    public static (string Status, ExitCode Code, string Message) Classify(Exception e) => e switch
+    {
+        OperationCanceledException => (RunStatus.Failed, ExitCode.Interrupted,
+            "中断しました。確定済みの箇所までは保存されています。同じコマンドを再実行すると続きから再開します。"),
+        InputRejectedException r => (RunStatus.Failed, ExitCode.InputRejected, $"入力ファイルを受け付けられません: {r.Message}"),
+        OperatorException o => (RunStatus.Failed, o.ExitCode, o.Message),
+        _ when TransientFailure.Is(e) => (RunStatus.Failed, ExitCode.DatabaseUnavailable, new DatabaseUnavailableException(e).Message),
+        _ => (RunStatus.Failed, ExitCode.UnexpectedFailure,
+            $"予期しないエラーで停止しました（{e.GetType().Name}）。詳細はログファイルにあります。確定済みの箇所までは保存されているので、原因を取り除いてから再実行してください。"),
+    };
+
+    private static async Task TryFinishAsync(RunRegistry? registry, long? runId, string status, ExitCode exitCode, string message, RunCounts counts, Logger log)
+    {
+        if (registry is null || runId is null) return;
+        try
+        {
+            await registry.FinishAsync(runId.Value, status, (int)exitCode, message, counts.ToJson(), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The run stays STARTED; the next run of the job finds it and marks it FAILED.
+            log.Warn("実行番号 {0} の終了をデータベースに記録できませんでした（{1}）。次回の実行で失敗として記録されます。", runId, e.GetType().Name);
+        }
+    }
+
+    private static long CheckpointLine(string? checkpoint) =>
+        checkpoint is not null && long.TryParse(checkpoint.AsSpan(checkpoint.IndexOf(':', StringComparison.Ordinal) + 1), out var line) ? line : 0;
+
+    private static string FormatCounts(RunCounts counts) =>
+        counts.Entries.Any() ? " " + string.Join("、", counts.Entries.Select(e => $"{e.Key} {e.Value:N0}")) : "";
+
+    private static async Task WriteSummaryAsync(string path, long? runId, string job, string status, ExitCode exitCode, DateTimeOffset startedAt, DateTimeOffset endedAt,
+        TimeSpan duration, RunCounts counts, string? message, long? resumedFrom, bool dryRun, Logger log)
+    {
+        var summary = new Dictionary<string, object?>
+        {
+            ["run_id"] = runId,
+            ["job"] = job,
+            ["status"] = exitCode == ExitCode.AlreadyRunning ? "ALREADY_RUNNING" : status,
+            ["exit_code"] = (int)exitCode,
+            ["started_at"] = startedAt,
+            ["ended_at"] = endedAt,
+            ["duration_seconds"] = Math.Round(duration.TotalSeconds, 3),
+            ["dry_run"] = dryRun,
+            ["resumed_from_run_id"] = resumedFrom,
+            ["counts"] = counts.Entries.ToDictionary(e => e.Key, e => e.Value),
+            ["message"] = message,
+        };
+        try
+        {
+            var full = Path.GetFullPath(path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            await File.WriteAllTextAsync(full, JsonSerializer.Serialize(summary, SummaryJson));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Warn("集計ファイル {0} を書けませんでした: {1}", path, e.Message);
+        }
+    }
+}
