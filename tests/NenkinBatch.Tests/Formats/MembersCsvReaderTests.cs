@@ -1,0 +1,148 @@
+using System.Text;
+using NenkinBatch.Domain.Codes;
+using NenkinBatch.Formats;
+using NenkinBatch.Formats.Members;
+using NenkinBatch.Tests.Support;
+
+namespace NenkinBatch.Tests.Formats;
+
+public sealed class MembersCsvReaderTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("nenkin-reader-").FullName;
+
+    private static MembersCsvReader CreateSut() => new(CodeTables.BuiltIn);
+
+    private async Task<List<MemberReadResult>> ReadAsync(MemberFile file, long skip = 0)
+    {
+        var path = file.Write(Path.Combine(_directory, $"members-{Guid.NewGuid():N}.csv"));
+        var results = new List<MemberReadResult>();
+        await foreach (var result in CreateSut().ReadAsync(path, skip, CancellationToken.None)) results.Add(result);
+        return results;
+    }
+
+    [Fact]
+    public async Task ReadAsync_ValidRows_MapsEveryField()
+    {
+        var row = MemberFile.Person(3);
+        row[6] = "260-0013";
+        row[14] = "20200331";
+        row[15] = "14";
+        var result = (await ReadAsync(new MemberFile().Add(row))).Single();
+
+        result.Problems.ShouldBeEmpty();
+        var person = result.Row!.Person;
+        person.AtenaNumber.ShouldBe(row[0]);
+        person.BasicPensionNumber.ShouldBe(row[1]);
+        person.Name.ShouldBe(row[2]);
+        person.PostalCode.ShouldBe("2600013");
+        person.BirthDate.ShouldBe(DateOnly.ParseExact(row[4], "yyyyMMdd", null));
+        result.Row.Qualification!.LostOn.ShouldBe(new DateOnly(2020, 3, 31));
+        result.Row.Qualification.LossReason.ShouldBe("14");
+        result.Row.IndividualNumber.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task ReadAsync_BadRows_EachListedWithLineFieldAndReason_GoodRowsKept()
+    {
+        var file = new MemberFile().Add(MemberFile.Person(0));
+        var badDate = MemberFile.Person(1); badDate[4] = "19990231"; file.Add(badDate);
+        var badNumber = MemberFile.Person(3); badNumber[16] = badNumber[16][..11] + ((badNumber[16][11] - '0' + 1) % 10); file.Add(badNumber);
+        var noAtena = MemberFile.Person(4); noAtena[0] = ""; file.Add(noAtena);
+        file.Add(MemberFile.Person(5));
+
+        var results = await ReadAsync(file);
+
+        results.Count.ShouldBe(5);
+        results.Count(r => r.Row is not null).ShouldBe(2);
+        var problems = results.SelectMany(r => r.Problems).Where(p => p.Severity == ProblemSeverity.Error).ToList();
+        problems.Select(p => (p.Line, p.Field)).ShouldBe([(2L, "生年月日"), (3L, "個人番号"), (4L, "宛名番号")]);
+        problems[1].Value.ShouldBe("************");
+        problems[1].Reason.ShouldContain("チェックデジット");
+        problems.ShouldAllBe(p => p.File.EndsWith(".csv"));
+    }
+
+    [Fact]
+    public async Task ReadAsync_ShiftedColumnCarryingANumber_MaskedInAnyField()
+    {
+        var row = MemberFile.Person(6);
+        row[1] = row[16]; // a 個人番号 where the 基礎年金番号 belongs
+        var result = (await ReadAsync(new MemberFile().Add(row))).Single();
+        var problem = result.Problems.Single(p => p.Field == "基礎年金番号");
+        problem.Value.ShouldBe("************");
+    }
+
+    [Fact]
+    public async Task ReadAsync_QualificationWithoutAcquisitionDate_Rejected()
+    {
+        var row = MemberFile.Person(7);
+        row[12] = "";
+        var result = (await ReadAsync(new MemberFile().Add(row))).Single();
+        result.Row.ShouldBeNull();
+        result.Problems.ShouldContain(p => p.Field == "資格取得年月日");
+    }
+
+    [Fact]
+    public async Task ReadAsync_PostalCodeOfWrongLength_WarningKeepsRow()
+    {
+        var row = MemberFile.Person(8);
+        row[6] = "26000";
+        var result = (await ReadAsync(new MemberFile().Add(row))).Single();
+        result.Row.ShouldNotBeNull();
+        result.Problems.Single().Severity.ShouldBe(ProblemSeverity.Warning);
+    }
+
+    [Fact]
+    public async Task ReadAsync_SkipThroughLine_StartsAfterCheckpoint()
+    {
+        var results = await ReadAsync(MemberFile.Synthetic(10), skip: 7);
+        results.Select(r => r.Line).ShouldBe([8L, 9L, 10L]);
+    }
+
+    [Fact]
+    public async Task ReadAsync_HeaderOfAnotherLayout_RejectsTheFile()
+    {
+        var path = Path.Combine(_directory, "wrong.csv");
+        await File.WriteAllTextAsync(path, "市区町村コード,届書コード\r\n121002,01\r\n");
+        var error = await Should.ThrowAsync<InputRejectedException>(async () =>
+        {
+            await foreach (var _ in CreateSut().ReadAsync(path, 0, CancellationToken.None)) { }
+        });
+        error.Reason.ShouldContain("宛名番号");
+    }
+
+    [Fact]
+    public async Task InspectUtf8Async_Cp932Bytes_RejectedWithLine()
+    {
+        var path = Path.Combine(_directory, "sjis.csv");
+        var sjis = CodePagesEncoding.Cp932;
+        await File.WriteAllBytesAsync(path, sjis.GetBytes(MemberFile.Header + "\r\n9000000008,,山田　太郎\r\n"));
+        var error = await Should.ThrowAsync<InputRejectedException>(() => InputFile.InspectUtf8Async(path, CancellationToken.None));
+        error.Reason.ShouldContain("UTF-8");
+        error.Reason.ShouldContain("1行目");
+    }
+
+    [Fact]
+    public async Task InspectUtf8Async_SameContent_SameIdentity()
+    {
+        var a = MemberFile.Synthetic(3).Write(Path.Combine(_directory, "a.csv"));
+        var b = MemberFile.Synthetic(3).Write(Path.Combine(_directory, "b.csv"));
+        var c = MemberFile.Synthetic(4).Write(Path.Combine(_directory, "c.csv"));
+        var (ia, ib, ic) = (await InputFile.InspectUtf8Async(a, default), await InputFile.InspectUtf8Async(b, default), await InputFile.InspectUtf8Async(c, default));
+        ia.Sha256.ShouldBe(ib.Sha256);
+        ia.Sha256.ShouldNotBe(ic.Sha256);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
+
+internal static class CodePagesEncoding
+{
+    public static Encoding Cp932
+    {
+        get
+        {
+            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            return Encoding.GetEncoding(932);
+        }
+    }
+}

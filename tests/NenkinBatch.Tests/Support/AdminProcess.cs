@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace NenkinBatch.Tests.Support;
+
+/// <summary>Runs the real nenkin-admin executable, as an operator or a scheduler would.</summary>
+public static class AdminProcess
+{
+    public sealed record Result(int ExitCode, string Out, string Error)
+    {
+        public string All => Out + Error;
+    }
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static string AdminDll
+    {
+        get
+        {
+            // The test assembly sits in tests/NenkinBatch.Tests/bin/<Configuration>/net10.0/.
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+            return Path.Combine(RepositoryRoot, "jobs", "NenkinBatch.Admin", "bin", configuration, "net10.0", "nenkin-admin.dll");
+        }
+    }
+
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(AdminDll);
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        return Process.Start(info)!;
+    }
+
+    public static async Task<Result> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start(workingDirectory, environment, args);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await output, await error);
+    }
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "NenkinBatch.sln"))) directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("NenkinBatch.sln not found above the test assembly");
+    }
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The README's test command: every test, against SQLite and a throwaway PostgreSQL.
+# Ends with one plain line "N passed, N failed" summed over the test assemblies.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+dotnet build NenkinBatch.sln -c Release -warnaserror -nologo -v quiet
+log=$(mktemp)
+set +e
+bash tests/with-postgres.sh dotnet test NenkinBatch.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+passed=$( { grep -oE 'Passed: +[0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')
+failed=$( { grep -oE 'Failed: +[0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "tests: $passed passed, $failed failed"
+exit "$status"
