@@ -62,6 +62,8 @@ public static class JobRunner
             var pipeline = Resilience.ChunkPipeline(store.IsTransient, settings.RetryMaxAttempts, settings.RetryBaseDelay, clock, log);
             var codes = settings.CodeTablesFile is { } codeFile ? CodeTables.LoadFile(codeFile) : CodeTables.BuiltIn;
             registry = new RunRegistry(store, clock);
+            // Registry writes are retried like chunks: a dropped connection must not fail a run that could go on.
+            Task<T> Db<T>(Func<CancellationToken, Task<T>> action) => WithDatabaseAsync(store, pipeline, ct => new ValueTask<T>(action(ct)), cancellationToken);
 
             await WithDatabaseAsync(store, pipeline, ct => EnsureSchemaAsync(store, clock, log, ct), cancellationToken);
             var jobLock = await WithDatabaseAsync(store, pipeline, ct => new ValueTask<IAsyncDisposable?>(store.TryLockJobAsync(job.Name, settings.Municipality, ct)), cancellationToken);
@@ -74,7 +76,7 @@ public static class JobRunner
             }
             await using (jobLock)
             {
-                foreach (var abandoned in await registry.FailAbandonedAsync(settings.Municipality, job.Name, cancellationToken))
+                foreach (var abandoned in await Db(ct => registry.FailAbandonedAsync(settings.Municipality, job.Name, ct)))
                     log.Warn("実行番号 {0} は途中で終了していたため、失敗（FAILED）として記録しました。", abandoned);
 
                 string parameters, key;
@@ -89,15 +91,15 @@ public static class JobRunner
                 }
                 if (invocation.DryRun) key = "dry-run:" + key;
 
-                var resumable = invocation.DryRun ? null : await registry.ResumableAsync(settings.Municipality, job.Name, key, cancellationToken);
+                var resumable = invocation.DryRun ? null : await Db(ct => registry.ResumableAsync(settings.Municipality, job.Name, key, ct));
                 resumedFrom = resumable?.RunId;
-                runId = await registry.StartAsync(settings.Municipality, job.Name, parameters, key, resumedFrom, cancellationToken);
+                runId = await Db(ct => registry.StartAsync(settings.Municipality, job.Name, parameters, key, resumedFrom, ct));
                 log = log.WithProperty("run", runId);
                 log.Info("{0} 開始: 実行番号 {1}、{2}、データベース {3}{4}", job.Name, runId, parameters, target.Display, invocation.DryRun ? "（ドライラン: 何も保存しません）" : "");
                 if (resumable is not null)
                 {
                     counts = RunCounts.FromJson(resumable.Counts);
-                    await registry.CopyProblemsAsync(resumable.RunId, runId.Value, CheckpointLine(resumable.Checkpoint), cancellationToken);
+                    await Db(async ct => { await registry.CopyProblemsAsync(resumable.RunId, runId.Value, CheckpointLine(resumable.Checkpoint), ct); return true; });
                     log.Info("失敗した実行番号 {0} の続き（{1}）から再開します。", resumable.RunId, resumable.Checkpoint);
                 }
 
@@ -115,18 +117,15 @@ public static class JobRunner
                 (status, exitCode) = outcome.HadRowErrors
                     ? (RunStatus.CompletedWithErrors, ExitCode.CompletedWithRowErrors)
                     : (RunStatus.Completed, ExitCode.Success);
-                await registry.FinishAsync(runId.Value, status, (int)exitCode, null, counts.ToJson(), CancellationToken.None);
+                var finalCounts = counts.ToJson();
+                await Db(async _ => { await registry.FinishAsync(runId.Value, status, (int)exitCode, null, finalCounts, CancellationToken.None); return true; });
             }
         }
         catch (Exception e)
         {
             (status, exitCode, message) = Classify(e);
-            if (exitCode == ExitCode.UnexpectedFailure) log.Error(e, message);
-            else
-            {
-                log.Error(message);
-                if (e.InnerException is not null) log.Debug(e.InnerException, "原因");
-            }
+            // The console shows the message only; the log files keep the exception for whoever investigates.
+            log.Error(e, message);
             await TryFinishAsync(registry, runId, status, exitCode, message, counts, log);
         }
 

@@ -18,7 +18,7 @@ public static class AdminProcess
         get
         {
             // The test assembly sits in tests/NenkinBatch.Tests/bin/<Configuration>/net10.0/.
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
             return Path.Combine(RepositoryRoot, "jobs", "NenkinBatch.Admin", "bin", configuration, "net10.0", "nenkin-admin.dll");
         }
     }

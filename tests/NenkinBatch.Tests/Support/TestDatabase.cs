@@ -47,7 +47,8 @@ public sealed class TestDatabase : IAsyncDisposable
         System.IO.Directory.CreateDirectory(directory);
         if (kind == Sqlite) return Task.FromResult(new TestDatabase(kind, directory, Path.Combine(directory, "nenkin.db"), null));
         var schema = "t_" + Guid.NewGuid().ToString("N")[..16];
-        var builder = new NpgsqlConnectionStringBuilder(PostgresServer) { SearchPath = schema };
+        // Its own application name too, so a test that terminates its own backends touches no other test.
+        var builder = new NpgsqlConnectionStringBuilder(PostgresServer) { SearchPath = schema, ApplicationName = "nenkin-" + schema };
         return Task.FromResult(new TestDatabase(kind, directory, builder.ConnectionString, schema));
     }
 
