@@ -32,7 +32,10 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>What --db / NENKIN_DB would say for this database.</summary>
     public string Database { get; }
     public string? Schema { get; }
-    public Store Store { get; }
+    public Store Store { get; private set; }
+
+    /// <summary>A fresh connection pool, after a test has killed the connections of the old one.</summary>
+    public void Reconnect() => Store = Store.Create(DatabaseTarget.Parse(Database, fromCommandLine: false));
     public string LogDirectory => Path.Combine(Directory, "logs");
     public string KeyFile => Path.Combine(Directory, "number.key");
 

@@ -1,0 +1,43 @@
+using Npgsql;
+using NenkinBatch.Jobs.LoadMembers;
+using NenkinBatch.Runtime;
+using NenkinBatch.Tests.Support;
+
+namespace NenkinBatch.Tests.Jobs;
+
+public class DatabaseFailureTests
+{
+    [Fact]
+    public async Task Load_PostgresConnectionsTerminatedMidLoad_RetriedAndCountsRight()
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(TestDatabase.Postgres);
+        var file = MemberFile.Synthetic(20_000).Write(Path.Combine(database.Directory, "members.csv"));
+        var settings = database.Settings(chunkSize: 100, retryAttempts: 8);
+        var load = InProcess.RunAsync(new LoadMembersJob(file), settings);
+
+        var terminated = 0;
+        await using (var admin = new NpgsqlConnection(TestDatabase.PostgresServer))
+        {
+            await admin.OpenAsync();
+            while (!load.IsCompleted && terminated < 5)
+            {
+                await Task.Delay(150);
+                // Only this test's worker connections; the lock connection ("-lock") is left alone.
+                await using var kill = new NpgsqlCommand(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = @app", admin);
+                kill.Parameters.AddWithValue("app", "nenkin-" + database.Schema);
+                terminated += Convert.ToInt32(await kill.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        var run = await load;
+
+        terminated.ShouldBeGreaterThan(0);
+        database.Reconnect();
+        run.ExitCode.ShouldBe((int)ExitCode.Success, run.Error);
+        run.Error.ShouldContain("再試行します");
+        run.Summary!.ShouldContain("\"inserted\": 20000");
+        (await database.CountAsync("person")).ShouldBe(20_000);
+        (await database.CountAsync("qualification")).ShouldBe(20_000);
+        (await database.CountAsync("audit_log")).ShouldBe(20_000 + 20_000 + 6_667);
+    }
+}
