@@ -69,6 +69,35 @@ public class KillAndRerunTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task LoadMembers_Sigterm_StopsAtAChunkBoundaryWithExit130_RerunCompletes(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        var file = MemberFile.Synthetic(Rows).Write(Path.Combine(database.Directory, "members.csv"));
+        var env = database.Environment(chunkSize: ChunkSize);
+        var registry = new RunRegistry(database.Store, TimeProvider.System);
+
+        using var running = AdminProcess.Start(database.Directory, env, "load-members", file);
+        var stderr = running.StandardError.ReadToEndAsync();
+        var run = await WaitForCheckpointAsync(registry, running, 1000);
+        using (var term = Process.Start("kill", ["-TERM", running.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
+        await running.WaitForExitAsync();
+
+        running.ExitCode.ShouldBe((int)ExitCode.Interrupted, await stderr);
+        (await stderr).ShouldContain("中断しました");
+        var stopped = (await registry.GetAsync(run.RunId, default))!;
+        stopped.Status.ShouldBe(RunStatus.Failed);
+        var committed = CheckpointLine(stopped.Checkpoint);
+        committed.ShouldBeLessThan(Rows);
+        (committed % ChunkSize).ShouldBe(0); // stopped between chunks, never inside one
+        (await database.CountAsync("person")).ShouldBe(committed);
+
+        var rerun = await AdminProcess.RunAsync(database.Directory, env, "load-members", file);
+        rerun.ExitCode.ShouldBe(0, rerun.All);
+        (await database.CountAsync("person")).ShouldBe(Rows);
+    }
+
     /// <summary>What "the same content" means: every stored field, with 個人番号 compared by digest (sealing is randomised).</summary>
     private static readonly string[] ContentQueries =
     [

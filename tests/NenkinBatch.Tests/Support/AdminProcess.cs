@@ -47,7 +47,9 @@ public static class AdminProcess
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await output, await error);
+        var result = new Result(process.ExitCode, await output, await error);
+        PrivacyGuard.LeakedIn(result.All).ShouldBeEmpty("a 個人番号 from the test data reached the console");
+        return result;
     }
 
     private static string FindRoot()

@@ -18,6 +18,8 @@ public static class InProcess
             Error = error,
             Interactive = false,
         }, cancellationToken);
-        return new Run(code, output.ToString(), error.ToString(), File.Exists(summary) ? await File.ReadAllTextAsync(summary, cancellationToken) : null);
+        var run = new Run(code, output.ToString(), error.ToString(), File.Exists(summary) ? await File.ReadAllTextAsync(summary, cancellationToken) : null);
+        PrivacyGuard.LeakedIn(run.Out + run.Error + run.Summary).ShouldBeEmpty("a 個人番号 from the test data reached the console or the summary");
+        return run;
     }
 }

@@ -51,6 +51,7 @@ public sealed class MemberFile
     {
         Rows.Add(row);
         if (row.Length > 16 && row[16].Length == 12) IndividualNumbers.Add(row[16]);
+        foreach (var field in row.Where(f => f.Length == 12 && f.All(char.IsAsciiDigit))) PrivacyGuard.Remember(field);
         return this;
     }
 

@@ -128,6 +128,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var leaked = PrivacyGuard.LeakedIn(AllLogText());
         if (Schema is not null)
         {
             try
@@ -144,5 +145,6 @@ public sealed class TestDatabase : IAsyncDisposable
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        leaked.ShouldBeEmpty("a 個人番号 from the test data reached a log file");
     }
 }

@@ -12,6 +12,12 @@ public static class CommandLineHost
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
         Console.OutputEncoding = new UTF8Encoding(false);
+        // Help in Japanese whatever the machine's UI culture (the built-in options are English otherwise).
+        foreach (var option in root.Options)
+        {
+            if (option is System.CommandLine.Help.HelpOption) option.Description = "ヘルプ（使い方）を表示する";
+            else if (option is VersionOption) option.Description = "バージョンを表示する";
+        }
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
         {

@@ -1,0 +1,33 @@
+using NenkinBatch.Tests.Support;
+
+namespace NenkinBatch.Tests.EndToEnd;
+
+/// <summary>
+/// The help text is part of the operator's interface: pinned by approved files beside this test, so
+/// a change to it is a visible diff in review. A mismatch writes the new text as *.received.txt.
+/// </summary>
+public class HelpTextTests
+{
+    [Theory]
+    [InlineData("nenkin-admin", new string[0])]
+    [InlineData("nenkin-admin.load-members", new[] { "load-members" })]
+    [InlineData("nenkin-admin.runs", new[] { "runs" })]
+    public async Task Help_MatchesApprovedText(string name, string[] command)
+    {
+        var env = new Dictionary<string, string> { ["LANG"] = "C.UTF-8", ["LC_ALL"] = "C.UTF-8", ["COLUMNS"] = "120" };
+        var result = await AdminProcess.RunAsync(Path.GetTempPath(), env, [.. command, "--help"]);
+        result.ExitCode.ShouldBe(0);
+
+        var folder = Path.Combine(AdminProcess.RepositoryRoot, "tests", "NenkinBatch.Tests", "EndToEnd", "Approved");
+        var approved = Path.Combine(folder, $"{name}.help.approved.txt");
+        var received = Path.Combine(folder, $"{name}.help.received.txt");
+        var text = result.Out.ReplaceLineEndings("\n");
+        if (File.Exists(approved) && File.ReadAllText(approved).ReplaceLineEndings("\n") == text)
+        {
+            File.Delete(received);
+            return;
+        }
+        File.WriteAllText(received, text);
+        Assert.Fail($"help text of {name} differs from {approved}; review {received} and rename it to approve");
+    }
+}
