@@ -6,7 +6,7 @@ using NenkinBatch.Runtime.Cli;
 
 var common = new CommonOptions();
 var root = new RootCommand("nenkin-admin: 国民年金バッチのデータベース・実行記録・初期移行の管理");
-common.AddTo(root);
+common.AddConnectionOptionsTo(root);
 
 AdminCommands Admin(ParseResult parse) =>
     new(common.ResolveSettings(parse), parse.GetValue(common.Database) is not null, Console.Out, TimeProvider.System);
@@ -24,6 +24,7 @@ var membersFile = new Argument<FileInfo>("FILE") { Description = "members-csv �
 var loadMembers = new Command("load-members", "市の既存データ（宛名・資格）を初期移行する。同じファイルの再実行では何も変わらない") { membersFile };
 loadMembers.SetAction(CommandLineHost.Guard((parse, ct) =>
     JobRunner.RunAsync(new LoadMembersJob(parse.GetValue(membersFile)!.FullName), common.Invocation(parse), ct)));
+common.AddJobOptionsTo(loadMembers);
 root.Subcommands.Add(loadMembers);
 
 var failedOnly = new Option<bool>("--failed") { Description = "失敗・放棄した実行だけを表示する" };

@@ -20,6 +20,10 @@ public class AdminCommandLineTests
         await using var database = await TestDatabase.CreateAsync(kind);
         var env = database.Environment();
 
+        var before = await AdminProcess.RunAsync(database.Directory, env, "db", "status");
+        before.ExitCode.ShouldBe((int)ExitCode.RefusedBySafetyRule, before.All);
+        before.Out.ShouldContain("未適用    0001_initial");
+
         var first = await AdminProcess.RunAsync(database.Directory, env, "db", "migrate");
         first.ExitCode.ShouldBe(0, first.All);
         first.Out.ShouldContain("0001_initial");
@@ -27,7 +31,7 @@ public class AdminCommandLineTests
         second.ExitCode.ShouldBe(0);
         second.Out.ShouldContain("適用するマイグレーションはありません");
         var status = await AdminProcess.RunAsync(database.Directory, env, "db", "status");
-        status.ExitCode.ShouldBe(0);
+        status.ExitCode.ShouldBe(0, status.All);
         status.Out.ShouldContain("適用済み  0001_initial");
         status.Out.ShouldContain("スキーマは最新です");
     }

@@ -30,7 +30,8 @@ public sealed class AdminCommands(Settings settings, bool databaseFromCommandLin
         foreach (var m in pending)
             output.WriteLine($"  未適用    {m.Version:D4}_{m.Name}");
         output.WriteLine(pending.Count == 0 ? "スキーマは最新です。" : $"未適用のマイグレーションが {pending.Count} 件あります。nenkin-admin db migrate を実行してください。");
-        return (int)ExitCode.Success;
+        // Jobs refuse an outdated schema with this code; a morning check that says the same is easy to monitor.
+        return (int)(pending.Count == 0 ? ExitCode.Success : ExitCode.RefusedBySafetyRule);
     }
 
     public async Task<int> ListRunsAsync(int limit, bool failedOnly, CancellationToken cancellationToken)

@@ -12,16 +12,24 @@ public sealed class CommonOptions
     };
     public Option<string?> Config { get; } = new("--config") { Description = "設定ファイル（既定: 作業フォルダーまたは実行ファイルと同じ場所の nenkinbatch.json）", Recursive = true };
     public Option<string?> Municipality { get; } = new("--municipality") { Description = "市区町村コード（6桁、検査数字付き）。既定は設定の municipalityCode", Recursive = true };
-    public Option<string?> LogDirectory { get; } = new("--log-dir") { Description = "ログの出力先フォルダー（既定: 設定の logDir、なければ ./logs）", Recursive = true };
-    public Option<bool> DryRun { get; } = new("--dry-run") { Description = "すべての処理を行い、最後に取り消す（何も保存しない）", Recursive = true };
-    public Option<bool> Verbose { get; } = new("--verbose") { Description = "詳しいログを出す", Recursive = true };
-    public Option<bool> Quiet { get; } = new("--quiet") { Description = "警告とエラーだけを表示する", Recursive = true };
-    public Option<string?> Summary { get; } = new("--summary") { Description = "終了時に実行結果の JSON（実行番号・状態・終了コード・件数）を書くファイル", Recursive = true };
+    public Option<string?> LogDirectory { get; } = new("--log-dir") { Description = "ログの出力先フォルダー（既定: 設定の logDir、なければ ./logs）" };
+    public Option<bool> DryRun { get; } = new("--dry-run") { Description = "すべての処理を行い、最後に取り消す（何も保存しない）" };
+    public Option<bool> Verbose { get; } = new("--verbose") { Description = "詳しいログを出す" };
+    public Option<bool> Quiet { get; } = new("--quiet") { Description = "警告とエラーだけを表示する" };
+    public Option<string?> Summary { get; } = new("--summary") { Description = "終了時に実行結果の JSON（実行番号・状態・終了コード・件数）を書くファイル" };
 
-    public void AddTo(Command command)
+    /// <summary>Where and for whom: every command of an executable takes these (they are recursive).</summary>
+    public void AddConnectionOptionsTo(Command root)
     {
-        foreach (var option in new Option[] { Database, Config, Municipality, LogDirectory, DryRun, Verbose, Quiet, Summary })
-            command.Options.Add(option);
+        foreach (var option in new Option[] { Database, Config, Municipality })
+            root.Options.Add(option);
+    }
+
+    /// <summary>What a job run takes on top: only commands that run a job through the run registry.</summary>
+    public void AddJobOptionsTo(Command job)
+    {
+        foreach (var option in new Option[] { LogDirectory, DryRun, Verbose, Quiet, Summary })
+            job.Options.Add(option);
     }
 
     public Settings ResolveSettings(ParseResult parse) => Settings.Resolve(
