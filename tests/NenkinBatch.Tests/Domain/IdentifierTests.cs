@@ -58,7 +58,7 @@ public class IdentifierTests
     {
         var good = AtenaNumber.WithCheckDigit("100000007");
         AtenaNumber.Parse(good).Value.HasValidCheckDigit.ShouldBeTrue();
-        var legacy = good[..^1] + ((good[^1] - '0' + 1) % 10);
+        var legacy = NenkinBatch.Tests.Support.MemberFile.WithWrongCheckDigit(good);
         var parsed = AtenaNumber.Parse(legacy);
         parsed.Ok.ShouldBeTrue();
         parsed.Value.HasValidCheckDigit.ShouldBeFalse();

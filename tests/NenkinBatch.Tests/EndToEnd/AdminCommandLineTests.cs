@@ -42,7 +42,7 @@ public class AdminCommandLineTests
     {
         await using var database = await TestDatabase.CreateMigratedAsync(kind);
         var file = MemberFile.Synthetic(60);
-        var badNumber = file.Rows[30][16][..11] + ((file.Rows[30][16][11] - '0' + 1) % 10);
+        var badNumber = MemberFile.WithWrongCheckDigit(file.Rows[30][16]);
         file.Rows[30][16] = badNumber;
         file.Rows[33][1] = file.Rows[3][16]; // a valid 個人番号 shifted into the 基礎年金番号 column
         file.Rows[40][4] = "20010229";

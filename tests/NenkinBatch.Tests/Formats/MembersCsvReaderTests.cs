@@ -46,7 +46,7 @@ public sealed class MembersCsvReaderTests : IDisposable
     {
         var file = new MemberFile().Add(MemberFile.Person(0));
         var badDate = MemberFile.Person(1); badDate[4] = "19990231"; file.Add(badDate);
-        var badNumber = MemberFile.Person(3); badNumber[16] = badNumber[16][..11] + ((badNumber[16][11] - '0' + 1) % 10); file.Add(badNumber);
+        var badNumber = MemberFile.Person(3); badNumber[16] = MemberFile.WithWrongCheckDigit(badNumber[16]); file.Add(badNumber);
         var noAtena = MemberFile.Person(4); noAtena[0] = ""; file.Add(noAtena);
         file.Add(MemberFile.Person(5));
 

@@ -77,7 +77,7 @@ public class LoadMembersJobTests
         await using var database = await TestDatabase.CreateMigratedAsync(kind);
         var file = MemberFile.Synthetic(30);
         file.Rows[4][4] = "19991340";                                                  // bad date
-        file.Rows[9][16] = file.Rows[9][16][..11] + ((file.Rows[9][16][11] - '0' + 1) % 10); // bad check digit
+        file.Rows[9][16] = MemberFile.WithWrongCheckDigit(file.Rows[9][16]); // bad check digit
         file.Rows[12][0] = "";                                                         // missing 宛名番号
         var (run, counts) = await LoadAsync(database, file.Write(Path.Combine(database.Directory, "bad.csv")));
 

@@ -40,6 +40,9 @@ public sealed class MemberFile
         return body + CheckDigit.Modulus11(body);
     }
 
+    /// <summary>The same digits with the check digit off by one: a 個人番号 that must be rejected.</summary>
+    public static string WithWrongCheckDigit(string number) => number[..^1] + (char)('0' + (number[^1] - '0' + 1) % 10);
+
     public static MemberFile Synthetic(int count)
     {
         var file = new MemberFile();
