@@ -13,6 +13,11 @@ namespace NenkinBatch.Formats.Members;
 /// </summary>
 public sealed class MembersCsvReader(CodeTables codes)
 {
+    private Stream? _stream;
+
+    /// <summary>How much of the file has been read (0..1), for progress estimates.</summary>
+    public double Fraction => _stream is { CanSeek: true, Length: > 0 } s ? Math.Min(1, (double)s.Position / s.Length) : 0;
+
     public static readonly string[] Columns =
     [
         "宛名番号", "基礎年金番号", "氏名", "氏名フリガナ", "生年月日", "性別", "郵便番号", "住所",
@@ -27,6 +32,7 @@ public sealed class MembersCsvReader(CodeTables codes)
     {
         var file = Path.GetFileName(path);
         using var text = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        _stream = text.BaseStream;
         await using var csv = CsvReader.Create(text, ReaderOptions, leaveOpen: false);
 
         if (!await csv.ReadAsync(cancellationToken))

@@ -70,7 +70,7 @@ public sealed class LoadMembersJob(string path) : Job
             await context.CommitChunkAsync(
                 (connection, transaction) => ApplyAsync(context, writer, protector, rows, connection, transaction),
                 $"line:{end.ToString(CultureInfo.InvariantCulture)}", problems);
-            context.Progress.Report(context.Counts["read"], null);
+            context.Progress.Report(context.Counts["read"], reader.Fraction);
         }
     }
 
