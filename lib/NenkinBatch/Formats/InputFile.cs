@@ -8,46 +8,62 @@ namespace NenkinBatch.Formats;
 /// for the run registry) and whether it decodes at all — a file that does not decode is
 /// rejected whole, before anything from it is stored.
 /// </summary>
-public sealed record InputFile(string Path, string Name, long Length, string Sha256)
+public sealed record InputFile(string Path, string Name, long Length, string Sha256, Encoding Encoding)
 {
-    public static async Task<InputFile> InspectUtf8Async(string path, CancellationToken cancellationToken)
+    public static Task<InputFile> InspectUtf8Async(string path, CancellationToken cancellationToken) =>
+        InspectAsync(path, "utf-8", cancellationToken);
+
+    /// <param name="encoding"><c>auto</c> (UTF-8 when the bytes are valid UTF-8, else CP932), <c>utf-8</c> or <c>cp932</c>.</param>
+    public static async Task<InputFile> InspectAsync(string path, string encoding, CancellationToken cancellationToken)
     {
         var name = System.IO.Path.GetFileName(path);
         if (!File.Exists(path))
             throw new InputRejectedException(name, "ファイルがありません。", $"パス {path} を確認してください。");
 
-        var decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
+        var candidates = encoding.ToLowerInvariant() switch
+        {
+            "auto" => new[] { TextEncodings.Utf8Strict, TextEncodings.Cp932Strict },
+            _ => [TextEncodings.ByName(encoding)],
+        };
+        var decoders = candidates.Select(e => (Encoding: e, Decoder: e.GetDecoder(), FailedAtLine: (long?)null, Lines: 1L)).ToArray();
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 16];
         var chars = new char[buffer.Length + 4];
         long length = 0;
-        long lineNumber = 1;
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
         int read;
         while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
         {
             hash.AppendData(buffer, 0, read);
             length += read;
+            for (var i = 0; i < decoders.Length; i++) Decode(ref decoders[i], buffer.AsSpan(0, read), flush: false);
+        }
+        for (var i = 0; i < decoders.Length; i++) Decode(ref decoders[i], [], flush: true);
+
+        var chosen = decoders.FirstOrDefault(d => d.FailedAtLine is null);
+        if (chosen.Encoding is null)
+        {
+            var first = decoders[0];
+            var what = decoders.Length > 1 ? "UTF-8 としても CP932（Shift_JIS）としても" : $"{Describe(first.Encoding)} として";
+            throw new InputRejectedException(name, $"{first.FailedAtLine}行目付近に{what}読めないバイトがあります（文字コードが違うか、ファイルが壊れています）。",
+                decoders.Length > 1 ? "送付元に正しいファイルを依頼してください。" : $"{Describe(first.Encoding)} で出力し直すか、--encoding で正しい文字コードを指定してください。");
+        }
+        return new InputFile(path, name, length, Convert.ToHexStringLower(hash.GetHashAndReset()), chosen.Encoding);
+
+        void Decode(ref (Encoding Encoding, Decoder Decoder, long? FailedAtLine, long Lines) d, ReadOnlySpan<byte> bytes, bool flush)
+        {
+            if (d.FailedAtLine is not null) return;
             try
             {
-                var count = decoder.GetChars(buffer, 0, read, chars, 0, flush: false);
-                lineNumber += chars.AsSpan(0, count).Count('\n');
+                var count = d.Decoder.GetChars(bytes, chars, flush);
+                d.Lines += chars.AsSpan(0, count).Count('\n');
             }
             catch (DecoderFallbackException)
             {
-                throw new InputRejectedException(name, $"{lineNumber}行目付近に UTF-8 として読めないバイトがあります（Shift_JIS/CP932 で保存されている可能性があります）。",
-                    "UTF-8 で出力し直してから再実行してください。");
+                d.FailedAtLine = d.Lines;
             }
         }
-        try
-        {
-            decoder.GetChars(buffer, 0, 0, chars, 0, flush: true);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new InputRejectedException(name, "ファイルの末尾が UTF-8 の途中で切れています（転送が途中で止まった可能性があります）。",
-                "元のファイルを取り直してから再実行してください。");
-        }
-        return new InputFile(path, name, length, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
+
+    private static string Describe(Encoding encoding) => encoding.CodePage == 932 ? "CP932（Shift_JIS）" : "UTF-8";
 }

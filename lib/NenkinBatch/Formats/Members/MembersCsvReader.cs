@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using CsvHelper;
 using NenkinBatch.Domain;
 using NenkinBatch.Domain.Codes;
 
@@ -31,71 +29,19 @@ public sealed class MembersCsvReader(CodeTables codes)
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var file = Path.GetFileName(path);
-        using var text = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        _stream = text.BaseStream;
-        await using var csv = CsvReader.Create(text, ReaderOptions, leaveOpen: false);
-
-        if (!await csv.ReadAsync(cancellationToken))
-            throw new InputRejectedException(file, "ファイルが空です。", "members-csv の見出し行とデータを含むファイルを指定してください。");
-        var index = HeaderIndex(file, Fields(csv));
-
-        long line = 0;
-        while (await csv.ReadAsync(cancellationToken))
-        {
-            var record = Fields(csv);
-            if (record.Length == 1 && record[0] is "\u001a" or "") continue;
-            line++;
-            if (line <= skipThroughLine) continue;
-            yield return ParseRow(file, line, record, index);
-        }
+        await foreach (var record in HeaderedCsv.ReadAsync(path, "members-csv", Columns, skipThroughLine, stream => _stream = stream, cancellationToken))
+            yield return ParseRow(file, record);
     }
 
-    /// <summary>RFC 4180; values never appear in the parser's own exceptions (they may be personal data).</summary>
-    internal static readonly CsvReaderOptions ReaderOptions = new()
+    private MemberReadResult ParseRow(string file, HeaderedRecord record)
     {
-        HasHeader = false,
-        Separator = ',',
-        Mode = CsvMode.Rfc4180,
-        AllowLineBreaksInQuotes = true,
-        SkipEmptyLines = true,
-        TrimWhitespace = false,
-        TrackLineNumbers = true,
-        IncludeValuesInExceptions = false,
-        MalformedData = CsvMalformedDataHandling.Recover,
-        FieldCountMismatch = CsvFieldCountHandling.Allow,
-    };
-
-    private static string[] Fields(CsvReader csv)
-    {
-        var fields = new string[csv.FieldCount];
-        for (var i = 0; i < fields.Length; i++) fields[i] = csv.GetString(i);
-        return fields;
-    }
-
-    private static int[] HeaderIndex(string file, string[] header)
-    {
-        var cleaned = header.Select(h => FieldText.Clean(h.TrimStart('\uFEFF')) ?? "").ToArray();
-        var index = new int[Columns.Length];
-        var missing = new List<string>();
-        for (var i = 0; i < Columns.Length; i++)
-        {
-            index[i] = Array.IndexOf(cleaned, Columns[i]);
-            if (index[i] < 0) missing.Add(Columns[i]);
-        }
-        if (missing.Count > 0)
-            throw new InputRejectedException(file, $"見出し行に列 {string.Join("、", missing)} がありません（members-csv のレイアウトではありません）。",
-                "見出し行が FORMATS.md §4 の列名と一致するファイルを指定してください。");
-        return index;
-    }
-
-    private MemberReadResult ParseRow(string file, long line, string[] record, int[] index)
-    {
+        var line = record.Line;
         var problems = new List<RowProblem>();
-        string? Field(int column) => index[column] < record.Length ? FieldText.Clean(record[index[column]]) : null;
+        string? Field(int column) => record[column];
         void Error(int column, string? value, string reason) => problems.Add(RowProblem.Error(file, line, Columns[column], value, reason));
 
-        if (record.Length < index.Max() + 1)
-            problems.Add(RowProblem.Error(file, line, null, null, $"項目数が {record.Length} で、見出しの {index.Max() + 1} に足りません（行が途中で切れています）"));
+        if (record.FieldCount < record.ExpectedCount)
+            problems.Add(RowProblem.Error(file, line, null, null, $"項目数が {record.FieldCount} で、見出しの {record.ExpectedCount} に足りません（行が途中で切れています）"));
 
         var atenaText = Field(0);
         var atena = atenaText is null ? Parsed<AtenaNumber>.Failure("宛名番号がありません") : AtenaNumber.Parse(atenaText);

@@ -1,0 +1,79 @@
+using CsvHelper;
+
+namespace NenkinBatch.Formats;
+
+/// <summary>One data record of a CSV file with a header line: its line number and fields by column name.</summary>
+public sealed class HeaderedRecord(long line, string[] fields, int[] index, string[] columns)
+{
+    public long Line { get; } = line;
+    public int FieldCount => fields.Length;
+    public int ExpectedCount { get; } = index.Max() + 1;
+
+    /// <summary>The cleaned field of the column at <paramref name="column"/> in the reader's column list; null when empty or missing.</summary>
+    public string? this[int column] => index[column] < fields.Length ? FieldText.Clean(fields[index[column]]) : null;
+
+    public string ColumnName(int column) => columns[column];
+}
+
+/// <summary>
+/// The CSV layouts of the city's own systems (members-csv, juki-change-csv): UTF-8, a header line
+/// naming the columns in any order, RFC 4180 quoting. Streams; skips what an earlier run committed.
+/// </summary>
+public static class HeaderedCsv
+{
+    /// <summary>RFC 4180; values never appear in the parser's own exceptions (they may be personal data).</summary>
+    public static readonly CsvReaderOptions ReaderOptions = new()
+    {
+        HasHeader = false,
+        Separator = ',',
+        Mode = CsvMode.Rfc4180,
+        AllowLineBreaksInQuotes = true,
+        SkipEmptyLines = true,
+        TrimWhitespace = false,
+        TrackLineNumbers = true,
+        IncludeValuesInExceptions = false,
+        MalformedData = CsvMalformedDataHandling.Recover,
+        FieldCountMismatch = CsvFieldCountHandling.Allow,
+    };
+
+    public static async IAsyncEnumerable<HeaderedRecord> ReadAsync(string path, string layoutName, string[] columns, long skipThroughLine, Action<Stream>? onOpen,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var file = Path.GetFileName(path);
+        using var text = new StreamReader(path, TextEncodings.Utf8Strict, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        onOpen?.Invoke(text.BaseStream);
+        await using var csv = CsvReader.Create(text, ReaderOptions, leaveOpen: false);
+
+        if (!await csv.ReadAsync(cancellationToken))
+            throw new InputRejectedException(file, "ファイルが空です。", $"{layoutName} の見出し行とデータを含むファイルを指定してください。");
+        var index = HeaderIndex(file, layoutName, Fields(csv), columns);
+
+        long line = 0;
+        while (await csv.ReadAsync(cancellationToken))
+        {
+            var fields = Fields(csv);
+            if (fields.Length == 1 && fields[0] is "\u001a" or "") continue;
+            line++;
+            if (line <= skipThroughLine) continue;
+            yield return new HeaderedRecord(line, fields, index, columns);
+        }
+    }
+
+    private static string[] Fields(CsvReader csv)
+    {
+        var fields = new string[csv.FieldCount];
+        for (var i = 0; i < fields.Length; i++) fields[i] = csv.GetString(i);
+        return fields;
+    }
+
+    private static int[] HeaderIndex(string file, string layoutName, string[] header, string[] columns)
+    {
+        var cleaned = header.Select(h => FieldText.Clean(h.TrimStart('\uFEFF')) ?? "").ToArray();
+        var index = columns.Select(c => Array.IndexOf(cleaned, c)).ToArray();
+        var missing = columns.Where((_, i) => index[i] < 0).ToList();
+        if (missing.Count > 0)
+            throw new InputRejectedException(file, $"見出し行に列 {string.Join("、", missing)} がありません（{layoutName} のレイアウトではありません）。",
+                $"見出し行が {layoutName} の列名と一致するファイルを指定してください。");
+        return index;
+    }
+}

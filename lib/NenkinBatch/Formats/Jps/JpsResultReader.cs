@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using NenkinBatch.Domain.Codes;
+using NenkinBatch.Formats.Layouts;
+
+namespace NenkinBatch.Formats.Jps;
+
+/// <summary>
+/// Reads JPS's 処理結果一覧表 in any layout of kind csv or fixed (samples/layouts). Streams: memory
+/// does not grow with the file. Whole-file faults (wrong layout, truncated transfer, wrong trailer count)
+/// throw <see cref="InputRejectedException"/>; faults of a row are that row's problems.
+/// </summary>
+public sealed class JpsResultReader(Layout layout, CodeTables codes)
+{
+    /// <summary>The 市区町村コード of a fixed-length file's header record, once read.</summary>
+    public string? HeaderMunicipalityCode { get; private set; }
+
+    public IAsyncEnumerable<JpsReadResult> ReadAsync(InputFile input, long skipThroughLine, CancellationToken cancellationToken) =>
+        layout.IsFixed ? ReadFixedAsync(input, skipThroughLine, cancellationToken) : ReadCsvAsync(input, skipThroughLine, cancellationToken);
+
+    private async IAsyncEnumerable<JpsReadResult> ReadCsvAsync(InputFile input, long skipThroughLine,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var text = new StreamReader(input.Path, input.Encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        await using var csv = CsvReader.Create(text, HeaderedCsv.ReaderOptions, leaveOpen: false);
+        long line = 0;
+        var first = true;
+        while (await csv.ReadAsync(cancellationToken))
+        {
+            var fields = new string[csv.FieldCount];
+            for (var i = 0; i < fields.Length; i++) fields[i] = csv.GetString(i);
+            if (fields.Length == 1 && fields[0] is "\u001a" or "") continue;
+            if (first)
+            {
+                first = false;
+                if (FieldText.Clean(fields[0].TrimStart('\uFEFF')) == layout.HeaderFirstField)
+                {
+                    CheckHeader(input.Name, fields);
+                    continue;
+                }
+            }
+            line++;
+            if (line <= skipThroughLine) continue;
+            if (fields.Length != layout.Fields.Count)
+            {
+                yield return new JpsReadResult(line, null,
+                    [RowProblem.Error(input.Name, line, null, null, $"項目数が {fields.Length} です（レイアウト {layout.Name} は {layout.Fields.Count} 項目）。行が途中で切れているか、区切りがずれています")]);
+                continue;
+            }
+            var raw = new Dictionary<string, string?>(layout.Fields.Count, StringComparer.Ordinal);
+            for (var i = 0; i < fields.Length; i++) raw[layout.Fields[i].Name] = FieldText.Clean(fields[i]);
+            yield return Parse(input.Name, line, raw, null);
+        }
+    }
+
+    private void CheckHeader(string file, string[] header)
+    {
+        var labels = header.Select(h => FieldText.Clean(h.TrimStart('\uFEFF')) ?? "").ToArray();
+        var expected = layout.Fields.Select(f => f.Label).ToArray();
+        if (!labels.SequenceEqual(expected, StringComparer.Ordinal))
+            throw new InputRejectedException(file, $"見出し行がレイアウト {layout.Name} の項目（{string.Join(",", expected)}）と一致しません。",
+                "別のレイアウトのファイルであれば --layout で指定してください。");
+    }
+
+    private async IAsyncEnumerable<JpsReadResult> ReadFixedAsync(InputFile input, long skipThroughLine,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(input.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        var records = new FixedRecordReader(stream, layout.RecordLength);
+        var header = layout.Header!;
+        var trailer = layout.Trailer!;
+
+        var first = await records.ReadAsync(cancellationToken);
+        if (first is not { } headerRecord || RecordType(headerRecord.Span) != header.RecordType)
+            throw new InputRejectedException(input.Name,
+                first is null ? $"レコードがありません（{layout.RecordLength} バイトに満たないファイルです）。" : $"先頭がヘッダーレコード（区分 {header.RecordType}）ではありません。",
+                $"{layout.Name}（1レコード {layout.RecordLength} バイト）のファイルか確認してください。");
+        var headerFields = Extract(headerRecord.Span, header.Fields, input.Name, 0, out _);
+        var headerMunicipality = Domain.MunicipalityCode.Parse(headerFields.GetValueOrDefault("municipality_code"));
+        if (!headerMunicipality.Ok)
+            throw new InputRejectedException(input.Name, $"ヘッダーレコードの市区町村コードが正しくありません（{headerMunicipality.Error}）。", "送付元に正しいファイルを依頼してください。");
+        HeaderMunicipalityCode = headerMunicipality.Value.Value;
+
+        long line = 0;
+        long? trailerCount = null;
+        while (await records.ReadAsync(cancellationToken) is { } record)
+        {
+            var type = RecordType(record.Span);
+            if (trailerCount is not null)
+                throw new InputRejectedException(input.Name, "トレーラーレコードの後にレコードがあります。", "送付元に正しいファイルを依頼してください。");
+            if (type == trailer.RecordType)
+            {
+                var count = Extract(record.Span, trailer.Fields, input.Name, 0, out _).GetValueOrDefault("count");
+                trailerCount = long.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
+                continue;
+            }
+            line++;
+            if (type != layout.DataRecordType)
+            {
+                if (line > skipThroughLine)
+                    yield return new JpsReadResult(line, null, [RowProblem.Error(input.Name, line, "区分", type, $"レコード区分が {layout.DataRecordType}（データ）ではありません")]);
+                continue;
+            }
+            if (line <= skipThroughLine) continue;
+            var raw = Extract(record.Span, layout.Fields, input.Name, line, out var decodeProblems);
+            yield return Parse(input.Name, line, raw, decodeProblems);
+        }
+
+        if (records.TruncatedLength > 0)
+            throw new InputRejectedException(input.Name, $"最後のレコードが {records.TruncatedLength} バイトで途中で切れています（転送が途中で止まった可能性があります）。",
+                "元のファイルを取り直してから再実行してください。");
+        if (trailerCount is null)
+            throw new InputRejectedException(input.Name, "トレーラーレコード（区分 " + trailer.RecordType + "）がありません（転送が途中で止まった可能性があります）。",
+                "元のファイルを取り直してから再実行してください。");
+        if (trailerCount != line)
+            throw new InputRejectedException(input.Name, $"トレーラーのデータ件数 {trailerCount} と実際のデータレコード数 {line} が一致しません。",
+                "送付元に正しいファイルを依頼してください。");
+    }
+
+    private static string RecordType(ReadOnlySpan<byte> record) => ((char)record[0]).ToString();
+
+    private static Dictionary<string, string?> Extract(ReadOnlySpan<byte> record, IReadOnlyList<LayoutField> fields, string file, long line, out List<RowProblem>? problems)
+    {
+        problems = null;
+        var values = new Dictionary<string, string?>(fields.Count, StringComparer.Ordinal);
+        foreach (var field in fields)
+        {
+            var bytes = record.Slice(field.Offset, field.Length);
+            try
+            {
+                values[field.Name] = FieldText.Clean(TextEncodings.Cp932Strict.GetString(bytes));
+            }
+            catch (DecoderFallbackException)
+            {
+                (problems ??= []).Add(RowProblem.Error(file, line, field.Label, null, "CP932 として読めないバイトがあります（位置がずれているか、文字化けしています）"));
+                values[field.Name] = null;
+            }
+        }
+        return values;
+    }
+
+    private JpsReadResult Parse(string file, long line, Dictionary<string, string?> raw, List<RowProblem>? decodeProblems)
+    {
+        var p = new FieldParser(layout, codes, file, line).With(raw);
+        if (decodeProblems is not null) p.Problems.AddRange(decodeProblems);
+        var municipality = layout.IsFixed ? HeaderMunicipalityCode : p.Municipality("municipality_code");
+        var filing = p.Code("filing_code");
+        var received = p.Wareki("received_on");
+        var processed = p.Wareki("processed_on");
+        var pension = p.BasicPensionNumber("basic_pension_number");
+        var kana = p.Text("kana_name");
+        var kanji = p.Text("kanji_name");
+        var birth = p.Wareki("birth_date");
+        var sex = p.CodeNumber("sex");
+        var postal = p.PostalCode("postal_code");
+        var address = p.Text("address");
+        var category = p.CodeNumber("insured_category");
+        var acquired = p.Wareki("acquired_on");
+        var acquisitionReason = p.Code("acquisition_reason");
+        var lost = p.Wareki("lost_on");
+        var lossReason = p.Code("loss_reason");
+        var result = p.CodeNumber("result");
+        var errorCode = p.Text("error_code");
+        var errorText = p.Text("error_text");
+        var number = p.IndividualNumber("individual_number");
+        if (p.HasErrors || municipality is null)
+            return new JpsReadResult(line, null, p.Problems);
+        return new JpsReadResult(line, new JpsResultRow(line, municipality, filing!, received!.Value, processed!.Value, pension, kana!, kanji, birth!.Value, sex!.Value,
+            postal, address, category, acquired, acquisitionReason, lost, lossReason, result!.Value, errorCode, errorText, number), p.Problems);
+    }
+}

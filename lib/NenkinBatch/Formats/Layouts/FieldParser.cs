@@ -1,0 +1,127 @@
+using System.Globalization;
+using NenkinBatch.Domain;
+using NenkinBatch.Domain.Codes;
+
+namespace NenkinBatch.Formats.Layouts;
+
+/// <summary>
+/// Checks and converts the raw fields of one record by their layout types, collecting every problem
+/// of the record (not only the first) with file, line, field and reason.
+/// </summary>
+public sealed class FieldParser(Layout layout, CodeTables codes, string file, long line)
+{
+    private IReadOnlyDictionary<string, string?> _raw = new Dictionary<string, string?>();
+
+    /// <summary>The raw (cleaned) field values of the record, by field name.</summary>
+    public FieldParser With(IReadOnlyDictionary<string, string?> raw)
+    {
+        _raw = raw;
+        return this;
+    }
+
+    public List<RowProblem> Problems { get; } = [];
+    public bool HasErrors => Problems.Any(p => p.Severity == ProblemSeverity.Error);
+
+    private LayoutField? Find(string name) => layout.Fields.FirstOrDefault(f => f.Name == name);
+
+    private string? Raw(LayoutField field) => _raw.TryGetValue(field.Name, out var value) ? value : null;
+
+    private T? Fail<T>(LayoutField field, string? value, string reason)
+    {
+        Problems.Add(RowProblem.Error(file, line, field.Label, value, reason));
+        return default;
+    }
+
+    /// <summary>The field's text; an error when it is required and empty.</summary>
+    public string? Text(string name)
+    {
+        if (Find(name) is not { } field) return null;
+        var value = Raw(field);
+        return value is null && field.Required ? Fail<string>(field, null, $"{field.Label}がありません") : value;
+    }
+
+    public string? Code(string name)
+    {
+        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        var table = codes[field.Table ?? throw new InvalidOperationException($"field {name} has no table")];
+        if (table.Contains(value)) return value;
+        if (field.UnknownIs == "warning")
+        {
+            Problems.Add(RowProblem.Warning(file, line, field.Label, value, $"{field.Label}「{value}」はコード表にありません（そのまま取り込みます）"));
+            return value;
+        }
+        return Fail<string>(field, value, $"{field.Label}が {table.Codes} のどれでもありません");
+    }
+
+    public int? CodeNumber(string name) => Code(name) is { } code && int.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    public DateOnly? Wareki(string name)
+    {
+        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        var parsed = layout.Wareki.Parse(value);
+        return parsed.Ok ? parsed.Value : Fail<DateOnly?>(field, value, parsed.Error!);
+    }
+
+    public string? BasicPensionNumber(string name)
+    {
+        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        var parsed = Domain.BasicPensionNumber.Parse(value);
+        return parsed.Ok ? parsed.Value.Value : Fail<string>(field, value, parsed.Error!);
+    }
+
+    public string? Municipality(string name)
+    {
+        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        var parsed = MunicipalityCode.Parse(value);
+        return parsed.Ok ? parsed.Value.Value : Fail<string>(field, value, parsed.Error!);
+    }
+
+    public string? PostalCode(string name)
+    {
+        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        var digits = value.Replace("-", "", StringComparison.Ordinal);
+        if (digits.Length == 7 && CheckDigit.IsAsciiDigits(digits)) return digits;
+        Problems.Add(RowProblem.Warning(file, line, field.Label, value, "郵便番号が7桁の数字ではありません（そのまま取り込みます）"));
+        return value;
+    }
+
+    public IndividualNumber? IndividualNumber(string name)
+    {
+        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        var parsed = Domain.IndividualNumber.Parse(value);
+        return parsed.Ok ? parsed.Value : Fail<IndividualNumber>(field, value, parsed.Error!);
+    }
+
+    public DateOnly? Date(string name)
+    {
+        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        var parsed = CalendarDate.ParseCompact(value);
+        return parsed.Ok ? parsed.Value : Fail<DateOnly?>(field, value, parsed.Error!);
+    }
+
+    public BirthDate? BirthDate(string name)
+    {
+        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        var parsed = Domain.BirthDate.ParseCompact(value);
+        return parsed.Ok ? parsed.Value : Fail<BirthDate?>(field, value, parsed.Error!);
+    }
+
+    /// <summary>宛名番号 or 世帯番号: a failed check digit is a warning (legacy numbers), a wrong form an error.</summary>
+    public string? AtenaNumber(string name)
+    {
+        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        var parsed = Domain.AtenaNumber.Parse(value);
+        if (!parsed.Ok) return Fail<string>(field, value, parsed.Error!.Replace("宛名番号", field.Label, StringComparison.Ordinal));
+        if (!parsed.Value.HasValidCheckDigit)
+            Problems.Add(RowProblem.Warning(file, line, field.Label, value, $"{field.Label}のチェックデジットが一致しません（旧番号として取り込みます）"));
+        return value;
+    }
+
+    public int? PositiveInteger(string name)
+    {
+        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
+            ? n
+            : Fail<int?>(field, value, $"{field.Label}は1以上の整数です");
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text;
+
+namespace NenkinBatch.Formats;
+
+/// <summary>The encodings the suite reads and writes: CP932 (Shift_JIS with Microsoft's extensions) and UTF-8.</summary>
+public static class TextEncodings
+{
+    static TextEncodings() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>CP932 that throws on bytes or characters it cannot map: a wrong file must fail loudly, never become "?".</summary>
+    public static Encoding Cp932Strict { get; } = Encoding.GetEncoding(932, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+
+    public static Encoding Utf8Strict { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>UTF-8 with a BOM, for files an operator opens in Excel.</summary>
+    public static Encoding Utf8WithBom { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
+
+    public static Encoding ByName(string name) => name.ToLowerInvariant() switch
+    {
+        "cp932" or "shift_jis" or "sjis" or "windows-31j" => Cp932Strict,
+        "utf-8" or "utf8" => Utf8Strict,
+        _ => throw new ArgumentException($"unknown encoding {name}", nameof(name)),
+    };
+
+    public static bool CanEncodeCp932(string text)
+    {
+        try
+        {
+            Cp932Strict.GetByteCount(text);
+            return true;
+        }
+        catch (EncoderFallbackException)
+        {
+            return false;
+        }
+    }
+}
