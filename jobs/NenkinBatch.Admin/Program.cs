@@ -27,6 +27,25 @@ loadMembers.SetAction(CommandLineHost.Guard((parse, ct) =>
 common.AddJobOptionsTo(loadMembers);
 root.Subcommands.Add(loadMembers);
 
+var people = new Option<int>("--people") { Description = "住民の数", Required = true };
+var seed = new Option<ulong>("--seed") { Description = "乱数の種（同じ種からは同じバイト列のファイルができる）", DefaultValueFactory = _ => 1 };
+var outDir = new Option<DirectoryInfo>("--out") { Description = "出力フォルダー", Required = true };
+var jpsRows = new Option<int?>("--jps-rows") { Description = "処理結果一覧表の行数（既定: 住民の10分の1）" };
+var jukiChanges = new Option<int?>("--juki-changes") { Description = "住基異動の件数（既定: 住民の50分の1）" };
+var generate = new Command("generate", "合成の市（架空の住民）のファイル一式を作る: members.csv、処理結果一覧表（CSV・固定長）、住基異動、正解表 truth.csv")
+{
+    people, seed, outDir, jpsRows, jukiChanges,
+};
+generate.SetAction(CommandLineHost.Guard((parse, ct) => GenerateCommand.RunAsync(new NenkinBatch.Synthetic.CityOptions
+{
+    People = parse.GetValue(people),
+    Seed = parse.GetValue(seed),
+    JpsRows = parse.GetValue(jpsRows) ?? -1,
+    JukiChanges = parse.GetValue(jukiChanges) ?? -1,
+    MunicipalityCode = parse.GetValue(common.Municipality) ?? "121002",
+}, parse.GetValue(outDir)!.FullName, Console.Out, ct)));
+root.Subcommands.Add(generate);
+
 var failedOnly = new Option<bool>("--failed") { Description = "失敗・放棄した実行だけを表示する" };
 var limit = new Option<int>("--limit") { Description = "表示する件数", DefaultValueFactory = _ => 20 };
 var runs = new Command("runs", "最近の実行（実行番号・ジョブ・状態・開始・所要・件数・終了コード）") { failedOnly, limit };

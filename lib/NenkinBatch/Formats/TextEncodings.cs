@@ -5,10 +5,8 @@ namespace NenkinBatch.Formats;
 /// <summary>The encodings the suite reads and writes: CP932 (Shift_JIS with Microsoft's extensions) and UTF-8.</summary>
 public static class TextEncodings
 {
-    static TextEncodings() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-
     /// <summary>CP932 that throws on bytes or characters it cannot map: a wrong file must fail loudly, never become "?".</summary>
-    public static Encoding Cp932Strict { get; } = Encoding.GetEncoding(932, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    public static Encoding Cp932Strict { get; } = RegisterCodePages().GetEncoding(932, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback)!;
 
     public static Encoding Utf8Strict { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -21,6 +19,13 @@ public static class TextEncodings
         "utf-8" or "utf8" => Utf8Strict,
         _ => throw new ArgumentException($"unknown encoding {name}", nameof(name)),
     };
+
+    // Static initialisers run in order, before any static constructor body: the provider must be registered by the first one.
+    private static EncodingProvider RegisterCodePages()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return CodePagesEncodingProvider.Instance;
+    }
 
     public static bool CanEncodeCp932(string text)
     {

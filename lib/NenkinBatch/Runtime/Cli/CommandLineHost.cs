@@ -53,9 +53,26 @@ public static class CommandLineHost
             catch (Exception e)
             {
                 var (_, code, message) = JobRunner.Classify(e);
+                if (code == ExitCode.UnexpectedFailure) LogUnexpected(parse, e);
                 Console.Error.WriteLine(message);
                 return (int)code;
             }
         };
+
+    /// <summary>An admin command has no run log of its own: the unexpected failure goes to nenkin-admin-YYYYMMDD.log for whoever investigates.</summary>
+    private static void LogUnexpected(ParseResult parse, Exception e)
+    {
+        try
+        {
+            var directory = Environment.GetEnvironmentVariable("NENKIN_LOG_DIR") is { Length: > 0 } dir ? dir : "logs";
+            using var factory = Logging.Create(new Logging.Options(directory, parse.RootCommandResult.Command.Name, false, true, TextWriter.Null, TextWriter.Null));
+            factory.GetLogger("admin").Error(e, "{0} で予期しないエラー", parse.CommandResult.Command.Name);
+            factory.Flush();
+        }
+        catch (IOException)
+        {
+            // Nowhere to log: the console message still stands.
+        }
+    }
 
 }

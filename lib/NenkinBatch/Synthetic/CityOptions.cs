@@ -1,0 +1,49 @@
+namespace NenkinBatch.Synthetic;
+
+/// <summary>
+/// What the synthetic city looks like. Every rate is settable; the defaults are set by reasoning
+/// about a city office's files (DOMAIN.md, FORMATS.md), not measured from real data (there is none here).
+/// </summary>
+public sealed record CityOptions
+{
+    public int People { get; init; } = 1000;
+    public ulong Seed { get; init; } = 1;
+    public int JpsRows { get; init; } = -1;
+    public int JukiChanges { get; init; } = -1;
+    public string MunicipalityCode { get; init; } = "121002";
+    /// <summary>The day the files are made; ages, periods and dates count from it.</summary>
+    public DateOnly AsOf { get; init; } = new(2026, 10, 1);
+
+    // Households and people
+    public double TwinRate { get; init; } = 0.03;
+    public double ForeignRate { get; init; } = 0.03;
+    public double UnknownBirthRate { get; init; } = 0.15;      // among foreign residents
+    public double EmployeeRate { get; init; } = 0.30;          // adults 20–59 insured elsewhere (not on the city's file)
+    public double AddressSuffixRate { get; init; } = 0.35;
+    public double MovedRate { get; init; } = 0.05;             // moved earlier: city knows, JPS keeps the old address
+    public double CityMissingPensionNumberRate { get; init; } = 0.05;
+    public double IndividualNumberRate { get; init; } = 0.92;
+
+    // JPS rows
+    public double JpsMissingPensionNumberRate { get; init; } = 0.04;
+    public double WrongPensionNumberRate { get; init; } = 0.002;   // a 基礎年金番号 that belongs to someone else
+    public double GetaRate { get; init; } = 0.3;                   // of characters JPS cannot write: 〓 instead of the folded form
+    public double HomophoneRate { get; init; } = 0.02;
+    public double SmallKanaRate { get; init; } = 0.04;
+    public double LongVowelRate { get; init; } = 0.04;
+    public double KanaVariantRate { get; init; } = 0.5;            // foreign names: ヴァ written バ …
+    public double BirthTypoRate { get; init; } = 0.004;
+    public double JpsIndividualNumberRate { get; init; } = 0.5;
+    public double ReturnedRate { get; init; } = 0.06;
+    public double PendingRate { get; init; } = 0.02;
+    public double DoubleFilingRate { get; init; } = 0.03;
+    public double RelativeRowRate { get; init; } = 0.02;           // rows about a relative of someone on file, not on file
+    public double NobodyRowRate { get; init; } = 0.01;             // rows about someone the city does not know at all
+
+    // 住基 changes
+    public double TransferInRate { get; init; } = 0.08;
+    public double SecondChangeRate { get; init; } = 0.05;
+
+    public int EffectiveJpsRows => JpsRows >= 0 ? JpsRows : Math.Max(1, People / 10);
+    public int EffectiveJukiChanges => JukiChanges >= 0 ? JukiChanges : Math.Max(1, People / 50);
+}
