@@ -3,20 +3,19 @@ using System.Globalization;
 using NenkinBatch.Jobs.LoadMembers;
 using NenkinBatch.Persistence;
 using NenkinBatch.Runtime;
-using NenkinBatch.Tests.Support;
 
-// One measurement per process, so peak memory is the job's own:
-//   generate-members N FILE          writes N synthetic members
-//   load-members FILE DB LABEL       loads FILE into DB (SQLite path or PostgreSQL connection string), prints figures
+// One measurement per process, so peak memory is the job's own (tests/bench/run.sh drives it):
+//   load-members FILE DB LABEL   loads FILE into DB (SQLite path or PostgreSQL connection string), prints figures
+//   micro [BenchmarkDotNet args] the hot functions, measured by BenchmarkDotNet
 switch (args.FirstOrDefault())
 {
-    case "generate-members" when args.Length == 3:
-        MemberFile.Synthetic(int.Parse(args[1], CultureInfo.InvariantCulture)).Write(args[2]);
-        return 0;
     case "load-members" when args.Length == 4:
         return await LoadMembersAsync(args[1], args[2], args[3]);
+    case "micro":
+        BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(NenkinBatch.Benchmarks.HotFunctions).Assembly).Run(args[1..]);
+        return 0;
     default:
-        Console.Error.WriteLine("usage: generate-members N FILE | load-members FILE DB LABEL");
+        Console.Error.WriteLine("usage: load-members FILE DB LABEL | micro [--filter *]");
         return 64;
 }
 

@@ -12,6 +12,7 @@ public class HelpTextTests
     [InlineData("nenkin-admin", new string[0])]
     [InlineData("nenkin-admin.load-members", new[] { "load-members" })]
     [InlineData("nenkin-admin.runs", new[] { "runs" })]
+    [InlineData("nenkin-admin.generate", new[] { "generate" })]
     public async Task Help_MatchesApprovedText(string name, string[] command)
     {
         var env = new Dictionary<string, string> { ["LANG"] = "C.UTF-8", ["LC_ALL"] = "C.UTF-8", ["COLUMNS"] = "120" };
