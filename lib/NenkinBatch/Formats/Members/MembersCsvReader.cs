@@ -1,6 +1,5 @@
-using System.Globalization;
-using NenkinBatch.Domain;
 using NenkinBatch.Domain.Codes;
+using NenkinBatch.Formats.Layouts;
 
 namespace NenkinBatch.Formats.Members;
 
@@ -11,17 +10,16 @@ namespace NenkinBatch.Formats.Members;
 /// </summary>
 public sealed class MembersCsvReader(CodeTables codes)
 {
+    private static readonly Layout MembersLayout = Layout.Resolve("members-csv");
     private Stream? _stream;
 
     /// <summary>How much of the file has been read (0..1), for progress estimates.</summary>
     public double Fraction => _stream is { CanSeek: true, Length: > 0 } s ? Math.Min(1, (double)s.Position / s.Length) : 0;
 
-    public static readonly string[] Columns =
-    [
-        "宛名番号", "基礎年金番号", "氏名", "氏名フリガナ", "生年月日", "性別", "郵便番号", "住所",
-        "方書", "住民状態", "消除年月日", "被保険者種別", "資格取得年月日", "取得事由", "資格喪失年月日",
-        "喪失事由", "個人番号",
-    ];
+    /// <summary>The header labels, in the layout's order (the order the generator writes).</summary>
+    public static IReadOnlyList<string> Columns { get; } = MembersLayout.Fields.Select(f => f.Label).ToArray();
+
+    private static readonly string[] QualificationFields = ["insured_category", "acquired_on", "acquisition_reason", "lost_on", "loss_reason"];
 
     /// <param name="skipThroughLine">Rows up to this data line were committed by an earlier run and are skipped.</param>
     public async IAsyncEnumerable<MemberReadResult> ReadAsync(
@@ -29,125 +27,57 @@ public sealed class MembersCsvReader(CodeTables codes)
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var file = Path.GetFileName(path);
-        await foreach (var record in HeaderedCsv.ReadAsync(path, "members-csv", Columns, skipThroughLine, stream => _stream = stream, cancellationToken))
-            yield return ParseRow(file, record);
+        var columns = Columns.ToArray();
+        await foreach (var record in HeaderedCsv.ReadAsync(path, MembersLayout.Name, columns, skipThroughLine, stream => _stream = stream, cancellationToken))
+        {
+            var raw = new Dictionary<string, string?>(columns.Length, StringComparer.Ordinal);
+            for (var i = 0; i < columns.Length; i++) raw[MembersLayout.Fields[i].Name] = record[i];
+            var p = new FieldParser(MembersLayout, codes, file, record.Line).With(raw);
+            if (record.FieldCount < record.ExpectedCount)
+                p.Problems.Add(RowProblem.Error(file, record.Line, null, null, $"項目数が {record.FieldCount} で、見出しの {record.ExpectedCount} に足りません（行が途中で切れています）"));
+            yield return Parse(p, raw, file, record.Line);
+        }
     }
 
-    private MemberReadResult ParseRow(string file, HeaderedRecord record)
+    private static MemberReadResult Parse(FieldParser p, Dictionary<string, string?> raw, string file, long line)
     {
-        var line = record.Line;
-        var problems = new List<RowProblem>();
-        string? Field(int column) => record[column];
-        void Error(int column, string? value, string reason) => problems.Add(RowProblem.Error(file, line, Columns[column], value, reason));
+        var atena = p.AtenaNumber("atena_number");
+        var pension = p.BasicPensionNumber("basic_pension_number");
+        var name = p.Text("name");
+        var kana = p.Text("name_kana");
+        var birth = p.BirthDate("birth_date");
+        var sex = p.CodeNumber("sex");
+        var postal = p.PostalCode("postal_code");
+        var address = p.Text("address");
+        var suffix = p.Text("address_suffix");
+        var status = p.CodeNumber("resident_status");
+        var removed = p.Date("removed_on");
 
-        if (record.FieldCount < record.ExpectedCount)
-            problems.Add(RowProblem.Error(file, line, null, null, $"項目数が {record.FieldCount} で、見出しの {record.ExpectedCount} に足りません（行が途中で切れています）"));
-
-        var atenaText = Field(0);
-        var atena = atenaText is null ? Parsed<AtenaNumber>.Failure("宛名番号がありません") : AtenaNumber.Parse(atenaText);
-        if (!atena.Ok) Error(0, atenaText, atena.Error!);
-        else if (!atena.Value.HasValidCheckDigit)
-            problems.Add(RowProblem.Warning(file, line, Columns[0], atenaText, "宛名番号のチェックデジットが一致しません（旧番号として取り込みます）"));
-
-        string? pension = null;
-        if (Field(1) is { } pensionText)
-        {
-            var parsed = BasicPensionNumber.Parse(pensionText);
-            if (parsed.Ok) pension = parsed.Value.Value; else Error(1, pensionText, parsed.Error!);
-        }
-
-        var name = Field(2);
-        if (name is null) Error(2, null, "氏名がありません");
-        var kana = Field(3);
-        if (kana is null) Error(3, null, "氏名フリガナがありません");
-
-        BirthDate? birth = null;
-        var birthText = Field(4);
-        if (birthText is null) Error(4, null, "生年月日がありません");
-        else
-        {
-            var parsed = BirthDate.ParseCompact(birthText);
-            if (parsed.Ok) birth = parsed.Value; else Error(4, birthText, parsed.Error!);
-        }
-
-        var sex = RequiredCode(5, codes.Sex);
-        var postal = Field(6);
-        if (postal is not null)
-        {
-            var digits = postal.Replace("-", "", StringComparison.Ordinal);
-            if (digits.Length != 7 || !CheckDigit.IsAsciiDigits(digits))
-                problems.Add(RowProblem.Warning(file, line, Columns[6], postal, "郵便番号が7桁の数字ではありません（そのまま取り込みます）"));
-            else postal = digits;
-        }
-        var address = Field(7);
-        if (address is null) Error(7, null, "住所がありません");
-        var suffix = Field(8);
-        var status = RequiredCode(9, codes.ResidentStatus);
-        var removedOn = OptionalDate(10);
-
+        // A person with no 資格 period has the qualification columns empty; one filled means a period, and a period needs its 取得日 and 種別.
         QualificationRecord? qualification = null;
-        var hasQualification = Enumerable.Range(11, 5).Any(column => Field(column) is not null);
-        if (hasQualification)
+        if (QualificationFields.Any(f => raw[f] is not null))
         {
-            var category = RequiredCode(11, codes.InsuredCategory);
-            var acquiredText = Field(12);
-            DateOnly? acquired = null;
-            if (acquiredText is null) Error(12, null, "資格の項目があるのに資格取得年月日がありません");
-            else acquired = OptionalDate(12);
-            var acquisitionReason = OptionalCode(13, codes.AcquisitionReason);
-            var lost = OptionalDate(14);
-            var lossReason = OptionalCode(15, codes.LossReason);
+            var category = p.CodeNumber("insured_category");
+            var acquired = p.Date("acquired_on");
+            var acquisitionReason = p.Code("acquisition_reason");
+            var lost = p.Date("lost_on");
+            var lossReason = p.Code("loss_reason");
+            if (raw["acquired_on"] is null)
+                p.Problems.Add(RowProblem.Error(file, line, "資格取得年月日", null, "資格の項目があるのに資格取得年月日がありません"));
+            if (raw["insured_category"] is null)
+                p.Problems.Add(RowProblem.Error(file, line, "被保険者種別", null, "資格の項目があるのに被保険者種別がありません"));
             if (acquired is { } a && lost is { } l && l < a)
-                Error(14, Field(14), "資格喪失年月日が資格取得年月日より前です");
-            if (lost is null && lossReason is not null)
-                Error(15, lossReason, "資格喪失年月日がないのに喪失事由があります");
+                p.Problems.Add(RowProblem.Error(file, line, "資格喪失年月日", raw["lost_on"], "資格喪失年月日が資格取得年月日より前です"));
+            if (raw["lost_on"] is null && lossReason is not null)
+                p.Problems.Add(RowProblem.Error(file, line, "喪失事由", lossReason, "資格喪失年月日がないのに喪失事由があります"));
             if (acquired is { } acquiredOn && category is { } c)
-                qualification = new QualificationRecord(acquiredOn, int.Parse(c, CultureInfo.InvariantCulture), acquisitionReason, lost, lossReason);
+                qualification = new QualificationRecord(acquiredOn, c, acquisitionReason, lost, lossReason);
         }
+        var number = p.IndividualNumber("individual_number");
 
-        IndividualNumber? individualNumber = null;
-        if (Field(16) is { } numberText)
-        {
-            var parsed = IndividualNumber.Parse(numberText);
-            if (parsed.Ok) individualNumber = parsed.Value; else Error(16, numberText, parsed.Error!);
-        }
-
-        if (problems.Any(p => p.Severity == ProblemSeverity.Error))
-            return new MemberReadResult(line, null, problems);
-
-        var person = new PersonRecord(
-            atena.Value.Value, pension, name!, kana!, birth!.Value.Date, birth.Value.IsComplete ? null : birthText,
-            int.Parse(sex!, CultureInfo.InvariantCulture), postal, address!, suffix,
-            int.Parse(status!, CultureInfo.InvariantCulture), removedOn);
-        return new MemberReadResult(line, new MemberRow(line, person, qualification, individualNumber), problems);
-
-        string? RequiredCode(int column, CodeTable table)
-        {
-            var value = Field(column);
-            if (value is null) { Error(column, null, $"{Columns[column]}がありません（{table.Codes}）"); return null; }
-            if (!table.Contains(value)) { Error(column, value, $"{Columns[column]}のコードが {table.Codes} のどれでもありません"); return null; }
-            return value;
-        }
-
-        string? OptionalCode(int column, CodeTable table)
-        {
-            var value = Field(column);
-            if (value is not null && !table.Contains(value))
-            {
-                Error(column, value, $"{Columns[column]}のコードがコード表にありません（{table.Codes}）");
-                return null;
-            }
-            return value;
-        }
-
-        DateOnly? OptionalDate(int column)
-        {
-            var value = Field(column);
-            if (value is null) return null;
-            var parsed = CalendarDate.ParseCompact(value);
-            if (parsed.Ok) return parsed.Value;
-            Error(column, value, parsed.Error!);
-            return null;
-        }
+        if (p.HasErrors) return new MemberReadResult(line, null, p.Problems);
+        var person = new PersonRecord(atena!, pension, name!, kana!, birth!.Value.Date, birth.Value.IsComplete ? null : raw["birth_date"],
+            sex!.Value, postal, address!, suffix, status!.Value, removed);
+        return new MemberReadResult(line, new MemberRow(line, person, qualification, number), p.Problems);
     }
 }
