@@ -36,6 +36,10 @@ public abstract class Store
 
     public abstract Members.IMemberWriter CreateMemberWriter();
 
+    public abstract Jps.JpsResultStore CreateJpsResultStore();
+
+    public abstract Audit.IAuditWriter CreateAuditWriter();
+
     /// <summary>True for a failure worth retrying a whole chunk for (a dropped connection, a busy file).</summary>
     public bool IsTransient(Exception exception) => TransientFailure.Is(exception);
 

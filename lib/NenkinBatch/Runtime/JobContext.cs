@@ -82,9 +82,32 @@ public sealed class JobContext
     /// a transient failure. The counts move only once the transaction has committed. In a dry run the
     /// transaction is always rolled back: the same code path, nothing kept.
     /// </summary>
-    public async Task CommitChunkAsync(Func<DbConnection, DbTransaction, Task<RunCounts>> work, string checkpoint, IReadOnlyCollection<RowProblem> problems)
+    public Task CommitChunkAsync(Func<DbConnection, DbTransaction, Task<RunCounts>> work, string checkpoint, IReadOnlyCollection<RowProblem> problems) =>
+        CommitChunkAsync(async (connection, transaction) => new ChunkResult(await work(connection, transaction), problems), checkpoint);
+
+    /// <summary>Records problems on their own (a file rejected whole leaves nothing else to commit).</summary>
+    public async Task RecordProblemsAsync(IReadOnlyCollection<RowProblem> problems)
     {
-        RunCounts? delta = null;
+        try
+        {
+            await Resilience.ExecuteAsync(async ct =>
+            {
+                await using var connection = await Store.OpenAsync(ct);
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                await RunRegistry.AddProblemsAsync(connection, transaction, RunId, Municipality, problems, ct);
+                await transaction.CommitAsync(ct);
+            }, CancellationToken.None);
+        }
+        catch (Exception e) when (Store.IsTransient(e))
+        {
+            throw new DatabaseUnavailableException(e);
+        }
+    }
+
+    /// <summary>As above, for work that finds its problems while it runs (a whole file read inside the transaction).</summary>
+    public async Task<ChunkResult> CommitChunkAsync(Func<DbConnection, DbTransaction, Task<ChunkResult>> work, string checkpoint)
+    {
+        ChunkResult? result = null;
         // The chunk itself is not cancelled half-way: Ctrl+C and SIGTERM stop the run at the next chunk boundary.
         var token = CancellationToken.None;
         try
@@ -93,30 +116,34 @@ public sealed class JobContext
             {
                 await using var connection = await Store.OpenAsync(ct);
                 await using var transaction = await connection.BeginTransactionAsync(ct);
-                var chunkDelta = await work(connection, transaction);
-                await RunRegistry.AddProblemsAsync(connection, transaction, RunId, Municipality, problems, ct);
+                var chunk = await work(connection, transaction);
+                await RunRegistry.AddProblemsAsync(connection, transaction, RunId, Municipality, chunk.Problems, ct);
                 if (DryRun)
                 {
                     await transaction.RollbackAsync(ct);
                 }
                 else
                 {
-                    await RunRegistry.CheckpointAsync(connection, transaction, RunId, checkpoint, Counts.Plus(chunkDelta).ToJson(), ct);
+                    await RunRegistry.CheckpointAsync(connection, transaction, RunId, checkpoint, Counts.Plus(chunk.Counts).ToJson(), ct);
                     await transaction.CommitAsync(ct);
                 }
-                delta = chunkDelta;
+                result = chunk;
             }, token);
         }
         catch (Exception e) when (Store.IsTransient(e))
         {
             throw new DatabaseUnavailableException(e);
         }
-        Counts.Add(delta!);
+        Counts.Add(result!.Counts);
+        return result;
     }
 }
 
+/// <summary>What one committed chunk did: its counts and the problems it found.</summary>
+public sealed record ChunkResult(RunCounts Counts, IReadOnlyCollection<RowProblem> Problems);
+
 /// <summary>How a job ended, as far as the job itself can tell.</summary>
-public sealed record JobOutcome(bool HadRowErrors, string? Message = null);
+public sealed record JobOutcome(bool HadRowErrors, string? Message = null, bool InputRejected = false);
 
 /// <summary>A batch job: a name, identifying parameters, and the work.</summary>
 public abstract class Job
@@ -128,6 +155,12 @@ public abstract class Job
     /// to resume) and a display form. Throws <see cref="InputRejectedException"/> when an input cannot be taken at all.
     /// </summary>
     public abstract Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether a rerun continues a failed run from its checkpoint (chunked jobs), or starts afresh
+    /// because the job knows by itself what is already done (import skips files already in).
+    /// </summary>
+    public virtual bool ResumesFromCheckpoint => true;
 
     /// <summary>The names of the counts this job reports, in order.</summary>
     public abstract string[] CountNames { get; }

@@ -91,7 +91,7 @@ public static class JobRunner
                 }
                 if (invocation.DryRun) key = "dry-run:" + key;
 
-                var resumable = invocation.DryRun ? null : await Db(ct => registry.ResumableAsync(settings.Municipality, job.Name, key, ct));
+                var resumable = invocation.DryRun || !job.ResumesFromCheckpoint ? null : await Db(ct => registry.ResumableAsync(settings.Municipality, job.Name, key, ct));
                 resumedFrom = resumable?.RunId;
                 runId = await Db(ct => registry.StartAsync(settings.Municipality, job.Name, parameters, key, resumedFrom, ct));
                 log = log.WithProperty("run", runId);
@@ -114,9 +114,12 @@ public static class JobRunner
                 context.Progress.Finish();
                 counts = context.Counts;
                 message = outcome.Message;
-                (status, exitCode) = outcome.HadRowErrors
-                    ? (RunStatus.CompletedWithErrors, ExitCode.CompletedWithRowErrors)
-                    : (RunStatus.Completed, ExitCode.Success);
+                (status, exitCode) = outcome switch
+                {
+                    { InputRejected: true } => (RunStatus.CompletedWithErrors, ExitCode.InputRejected),
+                    { HadRowErrors: true } => (RunStatus.CompletedWithErrors, ExitCode.CompletedWithRowErrors),
+                    _ => (RunStatus.Completed, ExitCode.Success),
+                };
                 var finalCounts = counts.ToJson();
                 await Db(async _ => { await registry.FinishAsync(runId.Value, status, (int)exitCode, null, finalCounts, CancellationToken.None); return true; });
             }

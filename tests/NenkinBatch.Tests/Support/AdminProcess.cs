@@ -13,17 +13,23 @@ public static class AdminProcess
 
     public static string RepositoryRoot { get; } = FindRoot();
 
-    public static string AdminDll
+    public static string AdminDll => Executable("NenkinBatch.Admin", "nenkin-admin");
+    public static string ImportDll => Executable("NenkinBatch.Import", "nenkin-import");
+
+    private static string Executable(string project, string assembly)
     {
-        get
-        {
-            // The test assembly sits in tests/NenkinBatch.Tests/bin/<Configuration>/net10.0/.
-            var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-            return Path.Combine(RepositoryRoot, "jobs", "NenkinBatch.Admin", "bin", configuration, "net10.0", "nenkin-admin.dll");
-        }
+        // The test assembly sits in tests/NenkinBatch.Tests/bin/<Configuration>/net10.0/.
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        return Path.Combine(RepositoryRoot, "jobs", project, "bin", configuration, "net10.0", assembly + ".dll");
     }
 
-    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartDll(AdminDll, workingDirectory, environment, args);
+
+    public static Task<Result> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunDllAsync(AdminDll, workingDirectory, environment, args);
+
+    public static Process StartDll(string dll, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -34,15 +40,15 @@ public static class AdminProcess
             StandardErrorEncoding = Encoding.UTF8,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(AdminDll);
+        info.ArgumentList.Add(dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (key, value) in environment) info.Environment[key] = value;
         return Process.Start(info)!;
     }
 
-    public static async Task<Result> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static async Task<Result> RunDllAsync(string dll, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Start(workingDirectory, environment, args);
+        using var process = StartDll(dll, workingDirectory, environment, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

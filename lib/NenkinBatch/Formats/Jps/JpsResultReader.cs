@@ -149,7 +149,7 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
         var received = p.Wareki("received_on");
         var processed = p.Wareki("processed_on");
         var pension = p.BasicPensionNumber("basic_pension_number");
-        var kana = p.Text("kana_name");
+        var kana = p.Kana("kana_name");
         var kanji = p.Text("kanji_name");
         var birth = p.Wareki("birth_date");
         var sex = p.CodeNumber("sex");

@@ -124,4 +124,16 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
             ? n
             : Fail<int?>(field, value, $"{field.Label}は1以上の整数です");
     }
+
+    /// <summary>Katakana only (either width), with spaces and the long-vowel mark: anything else in a kana field means the file was decoded wrongly or the field shifted.</summary>
+    public string? Kana(string name)
+    {
+        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        foreach (var c in value)
+        {
+            if (c is (>= '\u30A1' and <= '\u30FC') or (>= '\uFF66' and <= '\uFF9F') or ' ' or '\u3000' or '･' or '・') continue;
+            return Fail<string>(field, value, $"{field.Label}にカタカナ以外の文字「{c}」があります（文字コードの誤りか、項目のずれの可能性があります）");
+        }
+        return value;
+    }
 }

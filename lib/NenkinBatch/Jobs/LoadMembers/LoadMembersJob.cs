@@ -32,7 +32,7 @@ public sealed class LoadMembersJob(string path) : Job
     {
         var input = _input ?? throw new InvalidOperationException("IdentifyAsync must run first");
         var storeKind = context.Store.Kind;
-        var protector = await OpenProtectorAsync(context, cancellationToken);
+        var protector = await IndividualNumberKeys.OpenAsync(context, cancellationToken);
         var writer = context.Store.CreateMemberWriter();
         var reader = new MembersCsvReader(context.Codes);
         var resumeLine = ParseCheckpoint(context.ResumeCheckpoint);
@@ -99,27 +99,6 @@ public sealed class LoadMembersJob(string path) : Job
             checkedRows.Add(result);
         }
         return checkedRows;
-    }
-
-    /// <summary>
-    /// The key is created on first use only while no 個人番号 is stored: once numbers exist, a missing
-    /// key means a wrong setting or a lost key, and making a new one would strand every stored number.
-    /// </summary>
-    private static async Task<IndividualNumberProtector> OpenProtectorAsync(JobContext context, CancellationToken cancellationToken)
-    {
-        var keyFile = context.Settings.KeyFile
-            ?? (context.Store.Kind == StoreKind.Sqlite
-                ? context.Store.Target.Display + ".key"
-                : throw new OperatorException(ExitCode.UsageError, "PostgreSQL では個人番号の暗号鍵ファイルを設定 keyFile（環境変数 NENKIN_KEY_FILE）で指定してください。"));
-        await using var connection = await context.Store.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM person_individual_number WHERE municipality_code = @m";
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "m";
-        parameter.Value = context.Municipality.Value;
-        command.Parameters.Add(parameter);
-        var stored = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        return IndividualNumberProtector.FromKeyFile(keyFile, createIfMissing: stored == 0);
     }
 
     private static bool SamePerson(MemberReadResult previous, MemberReadResult next) =>

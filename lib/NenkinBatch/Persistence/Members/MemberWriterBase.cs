@@ -31,8 +31,6 @@ public abstract class MemberWriterBase : IMemberWriter
         ON CONFLICT (municipality_code, atena_number) DO UPDATE SET
             number_digest = excluded.number_digest, number_sealed = excluded.number_sealed, updated_run_id = excluded.updated_run_id
         """;
-    protected const string AuditColumns =
-        "municipality_code, run_id, job, table_name, record_key, action, before_data, after_data, individual_number_accessed, recorded_at";
 
     /// <summary>SQL that is true when <c>atena_number</c> is one of the keys bound as parameter <c>@keys</c>.</summary>
     protected abstract string KeyFilter { get; }

@@ -64,23 +64,7 @@ public sealed class PostgresMemberWriter : MemberWriterBase
             await w.WriteAsync(runId, NpgsqlDbType.Bigint, cancellationToken);
         }, cancellationToken);
 
-        if (changes.Audit.Count == 0) return;
-        await using var audit = await pg.BeginBinaryImportAsync($"COPY audit_log ({AuditColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var e in changes.Audit)
-        {
-            await audit.StartRowAsync(cancellationToken);
-            await audit.WriteAsync(m, NpgsqlDbType.Char, cancellationToken);
-            await audit.WriteAsync(runId, NpgsqlDbType.Bigint, cancellationToken);
-            await audit.WriteAsync(job, NpgsqlDbType.Text, cancellationToken);
-            await audit.WriteAsync(e.Table, NpgsqlDbType.Text, cancellationToken);
-            await audit.WriteAsync(e.RecordKey, NpgsqlDbType.Text, cancellationToken);
-            await audit.WriteAsync(e.Action, NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(audit, e.Before, NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(audit, e.After, NpgsqlDbType.Text, cancellationToken);
-            await audit.WriteAsync(e.IndividualNumberAccessed, NpgsqlDbType.Boolean, cancellationToken);
-            await audit.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
-        }
-        await audit.CompleteAsync(cancellationToken);
+        await new PostgresAuditWriter().WriteAsync(connection, transaction, municipality, runId, job, now, changes.Audit, cancellationToken);
     }
 
     private static async Task StageAndUpsertAsync<T>(NpgsqlConnection connection, string table, string columns, string upsert, IReadOnlyCollection<T> rows,
@@ -103,7 +87,7 @@ public sealed class PostgresMemberWriter : MemberWriterBase
         await merge.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) where T : class =>
+    internal static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) where T : class =>
         value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
 
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) where T : struct =>

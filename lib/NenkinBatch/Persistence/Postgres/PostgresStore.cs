@@ -67,5 +67,9 @@ public sealed class PostgresStore : Store
 
     public override Members.IMemberWriter CreateMemberWriter() => new PostgresMemberWriter();
 
+    public override Jps.JpsResultStore CreateJpsResultStore() => new PostgresJpsResultStore();
+
+    public override Audit.IAuditWriter CreateAuditWriter() => new PostgresAuditWriter();
+
     private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -53,17 +53,10 @@ public sealed class SqliteMemberWriter : MemberWriterBase
                 x["$m"].Value = m; x["$a"].Value = n.AtenaNumber; x["$digest"].Value = n.Digest; x["$sealed"].Value = n.Sealed; x["$run"].Value = runId;
             }, cancellationToken);
 
-        await ExecuteForEachAsync(sqlite, tx, $"""
-            INSERT INTO audit_log ({AuditColumns}) VALUES ($m, $run, $job, $table, $key, $action, $before, $after, $number, $at)
-            """, changes.Audit, (e, x) =>
-            {
-                x["$m"].Value = m; x["$run"].Value = runId; x["$job"].Value = job; x["$table"].Value = e.Table; x["$key"].Value = e.RecordKey;
-                x["$action"].Value = e.Action; x["$before"].Value = DbValues.Param(e.Before); x["$after"].Value = DbValues.Param(e.After);
-                x["$number"].Value = e.IndividualNumberAccessed; x["$at"].Value = now;
-            }, cancellationToken);
+        await new SqliteAuditWriter().WriteAsync(connection, transaction, municipality, runId, job, now, changes.Audit, cancellationToken);
     }
 
-    private static async Task ExecuteForEachAsync<T>(SqliteConnection connection, SqliteTransaction transaction, string sql, IReadOnlyCollection<T> items,
+    internal static async Task ExecuteForEachAsync<T>(SqliteConnection connection, SqliteTransaction transaction, string sql, IReadOnlyCollection<T> items,
         Action<T, SqliteParameterCollection> bind, CancellationToken cancellationToken)
     {
         if (items.Count == 0) return;

@@ -59,4 +59,8 @@ public sealed class SqliteStore(DatabaseTarget target) : Store(target)
     }
 
     public override Members.IMemberWriter CreateMemberWriter() => new SqliteMemberWriter();
+
+    public override Jps.JpsResultStore CreateJpsResultStore() => new SqliteJpsResultStore();
+
+    public override Audit.IAuditWriter CreateAuditWriter() => new SqliteAuditWriter();
 }

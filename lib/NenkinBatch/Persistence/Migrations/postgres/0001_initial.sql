@@ -135,11 +135,12 @@ CREATE INDEX ix_jps_result_pension ON jps_result (municipality_code, basic_pensi
 CREATE TABLE jps_result_rejected (
     municipality_code char(6) NOT NULL,
     file_id           bigint  NOT NULL REFERENCES jps_result_file (file_id) ON DELETE CASCADE,
+    seq               integer NOT NULL,
     line_number       bigint  NOT NULL,
     field             text,
     value             text,
     reason            text    NOT NULL,
-    PRIMARY KEY (file_id, line_number, reason)
+    PRIMARY KEY (file_id, seq)
 );
 
 -- 住基 changes already applied, so a rerun never applies one twice.

@@ -1,0 +1,125 @@
+using NenkinBatch.Domain;
+using NenkinBatch.Formats;
+using NenkinBatch.Formats.Jps;
+using NenkinBatch.Formats.Layouts;
+using NenkinBatch.Persistence;
+using NenkinBatch.Persistence.Audit;
+using NenkinBatch.Persistence.Jps;
+using NenkinBatch.Runtime;
+
+namespace NenkinBatch.Jobs.Import;
+
+/// <summary>One file's import: skipped if its content is already in, else read and stored in one transaction.</summary>
+internal sealed class FileImport(JobContext context, JpsResultStore jps, IndividualNumberProtector protector, Layout layout, InputFile input,
+    ImportOptions options, ImportJob.Tally tally, RejectedRowsCsv rejectedCsv)
+{
+    /// <returns>True when the file is in the database now (imported, or already there).</returns>
+    public async Task<bool> RunAsync(CancellationToken cancellationToken)
+    {
+        ImportedFile? earlier;
+        await using (var connection = await context.Store.OpenAsync(cancellationToken))
+            earlier = await jps.FindImportedAsync(connection, context.Municipality, input.Sha256, cancellationToken);
+        if (earlier is not null && !options.Reimport)
+        {
+            context.Counts["files_skipped"]++;
+            context.Log.Info("{0} は実行番号 {1}（{2:yyyy-MM-dd HH:mm}）で取り込み済みです（同じ内容）。取り込み直すときは --reimport を指定してください。",
+                input.Name, earlier.ImportedRunId, BusinessClock.ToTokyo(earlier.ImportedAt));
+            return true;
+        }
+
+        context.Log.Info("{0} を取り込みます（レイアウト {1}、文字コード {2}）。", input.Name, layout.Name, input.Encoding.CodePage == 932 ? "CP932" : "UTF-8");
+        var fileTally = new ImportJob.Tally();
+        var mark = rejectedCsv.Mark();
+        ChunkResult result;
+        try
+        {
+        result = await context.CommitChunkAsync(async (connection, transaction) =>
+        {
+            rejectedCsv.RewindTo(mark);
+            fileTally = new ImportJob.Tally();
+            var counts = new RunCounts("read", "imported", "rejected", "warnings", "files_imported");
+            var now = context.Clock.GetUtcNow();
+            if (earlier is not null)
+            {
+                var removed = await jps.ReplaceAsync(connection, transaction, earlier.FileId, context.RunId, CancellationToken.None);
+                await context.Store.CreateAuditWriter().WriteAsync(connection, transaction, context.Municipality, context.RunId, context.JobName, now,
+                    [new AuditEntry("jps_result_file", $"{context.Municipality.Value}/{earlier.FileId}", "UPDATE",
+                        AuditEntry.Snapshot(new { earlier.FileName, earlier.ImportedRunId, rows = removed }), AuditEntry.Snapshot(new { replaced_by_run_id = context.RunId }), false)],
+                    CancellationToken.None);
+            }
+            var fileId = await jps.AddFileAsync(connection, transaction, context.Municipality, input, layout.Name, context.RunId, now, CancellationToken.None);
+            var problems = new List<RowProblem>();
+            var reader = new JpsResultReader(layout, context.Codes);
+            var checkedMunicipality = false;
+            await using (var sink = await jps.OpenRowSinkAsync(connection, transaction, fileId, CancellationToken.None))
+            {
+                // The file is read to its end even when Ctrl+C comes: it is committed whole or not at all.
+                await foreach (var read in reader.ReadAsync(input, 0, CancellationToken.None))
+                {
+                    counts["read"]++;
+                    var rowProblems = read.Problems;
+                    if (read.Row is { } row)
+                    {
+                        if (!checkedMunicipality)
+                        {
+                            checkedMunicipality = true;
+                            if (row.MunicipalityCode != context.Municipality.Value)
+                                throw new InputRejectedException(input.Name, $"市区町村コード {row.MunicipalityCode} のファイルです（この設定は {context.Municipality.Value}）。",
+                                    "送付先の市区町村か、設定 municipalityCode を確認してください。");
+                        }
+                        if (row.MunicipalityCode != context.Municipality.Value)
+                        {
+                            rowProblems = [.. rowProblems, RowProblem.Error(input.Name, row.Line, "市区町村コード", row.MunicipalityCode, $"この市区町村（{context.Municipality.Value}）の行ではありません")];
+                        }
+                        else
+                        {
+                            var warnings = rowProblems.Count == 0 ? null : string.Join("; ", rowProblems.Select(p => $"{p.Field}: {p.Reason}"));
+                            NumberSeal? seal = row.IndividualNumber is { } number
+                                ? new NumberSeal(protector.Digest(context.Municipality.Value, number), protector.Seal(context.Municipality.Value, $"jps/{fileId}/{row.Line}", number))
+                                : null;
+                            await sink.AddAsync(row, warnings, seal, CancellationToken.None);
+                            counts["imported"]++;
+                            counts["warnings"] += rowProblems.Count;
+                            fileTally.Results[row.Result.ToString(System.Globalization.CultureInfo.InvariantCulture)] = fileTally.Results.GetValueOrDefault(row.Result.ToString(System.Globalization.CultureInfo.InvariantCulture)) + 1;
+                            fileTally.Filings[row.FilingCode] = fileTally.Filings.GetValueOrDefault(row.FilingCode) + 1;
+                            foreach (var warning in rowProblems) rejectedCsv.Add(warning);
+                            ReportProgress(counts);
+                            continue;
+                        }
+                    }
+                    counts["rejected"]++;
+                    foreach (var problem in rowProblems)
+                    {
+                        rejectedCsv.Add(problem);
+                        if (problem.Severity == ProblemSeverity.Error && problems.Count < options.MaxStoredRejectionsPerFile) problems.Add(problem);
+                    }
+                }
+                await sink.CompleteAsync(CancellationToken.None);
+            }
+            if (layout.IsFixed && reader.HeaderMunicipalityCode != context.Municipality.Value)
+                throw new InputRejectedException(input.Name, $"ヘッダーの市区町村コードが {reader.HeaderMunicipalityCode} です（この設定は {context.Municipality.Value}）。",
+                    "送付先の市区町村か、設定 municipalityCode を確認してください。");
+            await jps.FinishFileAsync(connection, transaction, context.Municipality, fileId, counts["imported"], problems, CancellationToken.None);
+            counts["files_imported"] = 1;
+            return new ChunkResult(counts, problems);
+        }, $"file:{input.Sha256}");
+        }
+        catch (InputRejectedException)
+        {
+            rejectedCsv.RewindTo(mark);
+            throw;
+        }
+
+        tally.Add(fileTally);
+        var c = result.Counts;
+        context.Log.Info("{0}: 読込 {1:N0} 行、取込 {2:N0}、除外 {3:N0}、警告 {4:N0}", input.Name, c["read"], c["imported"], c["rejected"], c["warnings"]);
+        foreach (var problem in result.Problems.Take(20)) context.Log.Warn("除外: {0}", problem.Describe());
+        if (result.Problems.Count > 20) context.Log.Warn("…ほか {0:N0} 件（一覧は除外行 CSV にあります）", result.Problems.Count - 20);
+        return true;
+    }
+
+    private void ReportProgress(RunCounts counts)
+    {
+        if ((counts["read"] & 0x3FF) == 0) context.Progress.Report(context.Counts["read"] + counts["read"], null);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using NenkinBatch.Formats;
+using NenkinBatch.Formats.Jps;
+using NenkinBatch.Formats.Layouts;
+using NenkinBatch.Persistence;
+using NenkinBatch.Persistence.Audit;
+using NenkinBatch.Persistence.Jps;
+using NenkinBatch.Runtime;
+
+namespace NenkinBatch.Jobs.Import;
+
+public sealed record ImportOptions
+{
+    public IReadOnlyList<string> Files { get; init; } = [];
+    public string? Inbox { get; init; }
+    /// <summary>A built-in layout name or a layout file; null to recognise each file's layout.</summary>
+    public string? Layout { get; init; }
+    public string Encoding { get; init; } = "auto";
+    public bool Reimport { get; init; }
+    public TimeSpan InboxSettle { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Rejected rows kept per file in the database and the run's list; the rejected-rows CSV has them all.</summary>
+    public int MaxStoredRejectionsPerFile { get; init; } = 100_000;
+}
+
+/// <summary>
+/// <c>nenkin-import</c>: takes in JPS's 処理結果一覧表. A file is its SHA-256: the same content again is
+/// skipped (<c>--reimport</c> replaces it, audited). Each file is committed whole in one transaction
+/// (streamed: one binary COPY on PostgreSQL) or not at all, so a rerun after a kill neither duplicates
+/// nor loses a row. Import decides nothing about people: that is reconcile's work.
+/// </summary>
+public sealed class ImportJob(ImportOptions options) : Job
+{
+    public const string JobName = "import";
+    private readonly List<(string Path, InputFile? Input, InputRejectedException? Rejected)> _files = [];
+    private Inbox? _inbox;
+
+    public override string Name => JobName;
+
+    /// <summary>Files are committed whole and known by content, so a rerun simply skips those already in.</summary>
+    public override bool ResumesFromCheckpoint => false;
+
+    public override string[] CountNames => ["read", "imported", "rejected", "warnings", "files_imported", "files_skipped", "files_rejected"];
+
+    public override async Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var paths = options.Files.Select(Path.GetFullPath).ToList();
+        if (options.Inbox is { } inboxPath)
+        {
+            _inbox = new Inbox(inboxPath, options.InboxSettle);
+            var (ready, growing) = await _inbox.ScanAsync(cancellationToken);
+            GrowingFiles = growing;
+            paths.AddRange(ready);
+        }
+        if (paths.Count == 0 && options.Inbox is null)
+            throw new OperatorException(ExitCode.UsageError, "取り込むファイルがありません。ファイルを指定するか --inbox で受信フォルダーを指定してください。");
+        foreach (var path in paths)
+        {
+            try
+            {
+                _files.Add((path, await InputFile.InspectAsync(path, options.Encoding, cancellationToken), null));
+            }
+            catch (InputRejectedException rejected)
+            {
+                _files.Add((path, null, rejected));
+            }
+        }
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("|", _files.Select(f => f.Input?.Sha256 ?? f.Path).Order(StringComparer.Ordinal)))));
+        var described = _files.Count == 0 ? $"受信フォルダー {options.Inbox}（新しいファイルなし）" : string.Join("、", _files.Select(f => Path.GetFileName(f.Path)));
+        return ($"ファイル {described}{(options.Reimport ? "（--reimport）" : "")}", key);
+    }
+
+    private IReadOnlyList<string> GrowingFiles { get; set; } = [];
+
+    public override async Task<JobOutcome> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        foreach (var growing in GrowingFiles)
+            context.Log.Info("{0} は書き込み中のため、次回の実行で取り込みます。", Path.GetFileName(growing));
+        var protector = await IndividualNumberKeys.OpenAsync(context, cancellationToken);
+        var jps = context.Store.CreateJpsResultStore();
+        var layouts = options.Layout is { } forced ? [Layout.Resolve(forced)] : Layout.BuiltInNames.Where(n => n.StartsWith("jps-result", StringComparison.Ordinal)).Select(Layout.Resolve).ToList();
+        var tally = new Tally();
+        var rejectedCsv = new RejectedRowsCsv(Path.Combine(context.Settings.LogDirectory, $"import-rejected-{context.RunId}.csv"));
+
+        foreach (var (path, input, inspectionRejected) in _files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                if (inspectionRejected is not null) throw inspectionRejected;
+                var layout = layouts.Count == 1 ? layouts[0] : await LayoutDetector.DetectAsync(input!, layouts, cancellationToken);
+                var file = new FileImport(context, jps, protector, layout, input!, options, tally, rejectedCsv);
+                if (await file.RunAsync(cancellationToken))
+                    _inbox?.MoveToProcessed(path);
+            }
+            catch (InputRejectedException rejected)
+            {
+                context.Counts["files_rejected"]++;
+                var message = $"{rejected.File}: {rejected.Reason} {rejected.WhatToDo}";
+                context.Log.Error("ファイルを受け付けません（何も保存していません）: {0}", message);
+                await context.RecordProblemsAsync([RowProblem.Error(rejected.File, null, null, null, rejected.Reason)]);
+                rejectedCsv.Add(RowProblem.Error(rejected.File, null, null, null, rejected.Reason + " " + rejected.WhatToDo));
+                _inbox?.MoveToRejected(path, message);
+            }
+        }
+
+        rejectedCsv.Close();
+        var counts = context.Counts;
+        context.Log.Info("取込 {0:N0} 行（ファイル {1} 件）、除外 {2:N0} 行、警告 {3:N0}、取込済みのため省略 {4} 件、受付不可 {5} 件",
+            counts["imported"], counts["files_imported"], counts["rejected"], counts["warnings"], counts["files_skipped"], counts["files_rejected"]);
+        if (tally.Results.Count > 0)
+        {
+            context.Log.Info("処理結果別: {0}", tally.Describe(tally.Results, context.Codes["processingResult"]));
+            context.Log.Info("届書別: {0}", tally.Describe(tally.Filings, context.Codes["filingKind"]));
+        }
+        if (rejectedCsv.Count > 0)
+            context.Log.Warn("除外した行とファイルの一覧: {0}（nenkin-admin runs show {1} でも確認できます）", rejectedCsv.Path, context.RunId);
+        else rejectedCsv.Delete();
+        return new JobOutcome(counts["rejected"] > 0, InputRejected: counts["files_rejected"] > 0);
+    }
+
+    /// <summary>Counts of imported rows by 処理結果 and by 届書, for the operator's summary.</summary>
+    internal sealed class Tally
+    {
+        public SortedDictionary<string, long> Results { get; } = new(StringComparer.Ordinal);
+        public SortedDictionary<string, long> Filings { get; } = new(StringComparer.Ordinal);
+
+        public void Add(Tally other)
+        {
+            foreach (var (k, v) in other.Results) Results[k] = Results.GetValueOrDefault(k) + v;
+            foreach (var (k, v) in other.Filings) Filings[k] = Filings.GetValueOrDefault(k) + v;
+        }
+
+        public string Describe(SortedDictionary<string, long> counts, Domain.Codes.CodeTable table) =>
+            string.Join("、", counts.Select(c => $"{table.Describe(c.Key)} {c.Value:N0}"));
+    }
+}
