@@ -6,20 +6,43 @@ using NenkinBatch.Runtime;
 
 // One measurement per process, so peak memory is the job's own (tests/bench/run.sh drives it):
 //   load-members FILE DB LABEL   loads FILE into DB (SQLite path or PostgreSQL connection string), prints figures
+//   import FILE DB LABEL         imports a JPS list into DB, prints figures
 //   micro [BenchmarkDotNet args] the hot functions, measured by BenchmarkDotNet
 switch (args.FirstOrDefault())
 {
     case "load-members" when args.Length == 4:
-        return await LoadMembersAsync(args[1], args[2], args[3]);
+        return await MeasureAsync("load-members", args[1], args[2], args[3], new LoadMembersJob(args[1]));
+    case "import" when args.Length == 4:
+        return await MeasureAsync("import", args[1], args[2], args[3], new NenkinBatch.Jobs.Import.ImportJob(new() { Files = [args[1]] }));
+    case "read-jps" when args.Length == 2:
+    {
+        // Reading and checking alone, no database: how much of an import is the file itself.
+        var sw = Stopwatch.StartNew();
+        var input = await NenkinBatch.Formats.InputFile.InspectAsync(args[1], "auto", default);
+        var inspected = sw.Elapsed.TotalSeconds;
+        var reader = new NenkinBatch.Formats.Jps.JpsResultReader(NenkinBatch.Formats.Layouts.Layout.Resolve("jps-result-csv"), NenkinBatch.Domain.Codes.CodeTables.BuiltIn);
+        long rows = 0;
+        await foreach (var r in reader.ReadAsync(input, 0, default)) rows++;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read-jps rows={rows:N0} inspect={inspected:F2} s total={sw.Elapsed.TotalSeconds:F2} s"));
+        var protector = new NenkinBatch.Persistence.IndividualNumberProtector(new byte[32]);
+        var number = NenkinBatch.Domain.IndividualNumber.Parse("123456789018").Value!;
+        sw.Restart();
+        for (var i = 0; i < 500_000; i++) protector.Digest("121002", number);
+        var digestTime = sw.Elapsed.TotalSeconds;
+        sw.Restart();
+        for (var i = 0; i < 500_000; i++) protector.Seal("121002", "jps/1/1", number);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"digest x500k={digestTime:F2} s, seal x500k={sw.Elapsed.TotalSeconds:F2} s"));
+        return 0;
+    }
     case "micro":
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(NenkinBatch.Benchmarks.HotFunctions).Assembly).Run(args[1..]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: load-members FILE DB LABEL | micro [--filter *]");
+        Console.Error.WriteLine("usage: load-members FILE DB LABEL | import FILE DB LABEL | micro [--filter *]");
         return 64;
 }
 
-static async Task<int> LoadMembersAsync(string file, string db, string label)
+static async Task<int> MeasureAsync(string name, string file, string db, string label, Job job)
 {
     var scratch = Directory.CreateTempSubdirectory("nenkin-bench-").FullName;
     var settings = new Settings
@@ -32,12 +55,12 @@ static async Task<int> LoadMembersAsync(string file, string db, string label)
     await new Migrator(Store.Create(DatabaseTarget.Parse(db, false)), TimeProvider.System).MigrateAsync(default);
     var rows = File.ReadLines(file).LongCount() - 1;
     var stopwatch = Stopwatch.StartNew();
-    var code = await JobRunner.RunAsync(new LoadMembersJob(file), new JobInvocation(settings, Quiet: true) { Interactive = false }, default);
+    var code = await JobRunner.RunAsync(job, new JobInvocation(settings, Quiet: true) { Interactive = false }, default);
     stopwatch.Stop();
     using var self = Process.GetCurrentProcess();
     self.Refresh();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"load-members {label,-10} rows={rows,9:N0}  time={stopwatch.Elapsed.TotalSeconds,7:F2} s  rate={rows / stopwatch.Elapsed.TotalSeconds,9:N0} rows/s  peak={self.PeakWorkingSet64 / 1048576.0,6:F0} MB  exit={code}"));
+        $"{name,-12} {label,-9} rows={rows,9:N0}  time={stopwatch.Elapsed.TotalSeconds,7:F2} s  rate={rows / stopwatch.Elapsed.TotalSeconds,9:N0} rows/s  peak={self.PeakWorkingSet64 / 1048576.0,6:F0} MB  exit={code}"));
     Directory.Delete(scratch, true);
     return code;
 }

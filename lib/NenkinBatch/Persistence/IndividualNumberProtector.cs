@@ -14,14 +14,17 @@ public sealed class IndividualNumberProtector
 {
     private const int NonceSize = 12;
     private const int TagSize = 16;
-    private readonly byte[] _sealKey;
-    private readonly byte[] _digestKey;
+    private readonly IncrementalHash _hmac;
+    private readonly byte[] _noncePrefix = RandomNumberGenerator.GetBytes(4);
+    private long _nonceCounter;
+    // One cipher for the protector's life: the key schedule is the expensive part, and a million rows would pay it a million times.
+    private readonly AesGcm _aes;
 
     public IndividualNumberProtector(ReadOnlySpan<byte> masterKey)
     {
         if (masterKey.Length != 32) throw new ArgumentException("the master key must be 32 bytes", nameof(masterKey));
-        _sealKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "nenkinbatch individual-number seal"u8.ToArray());
-        _digestKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "nenkinbatch individual-number digest"u8.ToArray());
+        _aes = new AesGcm(HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "nenkinbatch individual-number seal"u8.ToArray()), TagSize);
+        _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "nenkinbatch individual-number digest"u8.ToArray()));
     }
 
     /// <summary>
@@ -58,17 +61,33 @@ public sealed class IndividualNumberProtector
         return new IndividualNumberProtector(key);
     }
 
-    public byte[] Digest(string municipality, IndividualNumber number) =>
-        HMACSHA256.HashData(_digestKey, Encoding.ASCII.GetBytes($"{municipality}:{number.RevealForSealing()}"));
+    public byte[] Digest(string municipality, IndividualNumber number)
+    {
+        Span<byte> input = stackalloc byte[64];
+        var length = Encoding.ASCII.GetBytes($"{municipality}:", input);
+        length += Encoding.ASCII.GetBytes(number.RevealForSealing(), input[length..]);
+        byte[] digest;
+        lock (_hmac)
+        {
+            _hmac.AppendData(input[..length]);
+            digest = _hmac.GetHashAndReset();
+        }
+        CryptographicOperations.ZeroMemory(input);
+        return digest;
+    }
 
     public byte[] Seal(string municipality, string atenaNumber, IndividualNumber number)
     {
-        var plain = Encoding.ASCII.GetBytes(number.RevealForSealing());
+        Span<byte> plain = stackalloc byte[12];
+        Encoding.ASCII.GetBytes(number.RevealForSealing(), plain);
         var output = new byte[NonceSize + plain.Length + TagSize];
+        // GCM needs a nonce never repeated under one key: a random prefix per protector and a counter (NIST SP 800-38D, 8.2.1).
         var nonce = output.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_sealKey, TagSize);
-        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize, plain.Length), output.AsSpan(NonceSize + plain.Length), Binding(municipality, atenaNumber));
+        _noncePrefix.CopyTo(nonce);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(nonce[4..], Interlocked.Increment(ref _nonceCounter));
+        Span<byte> binding = stackalloc byte[municipality.Length + 1 + atenaNumber.Length];
+        Bind(municipality, atenaNumber, binding);
+        lock (_aes) _aes.Encrypt(nonce, plain, output.AsSpan(NonceSize, plain.Length), output.AsSpan(NonceSize + plain.Length), binding);
         CryptographicOperations.ZeroMemory(plain);
         return output;
     }
@@ -78,12 +97,23 @@ public sealed class IndividualNumberProtector
     {
         var length = sealedNumber.Length - NonceSize - TagSize;
         var plain = new byte[length];
-        using var aes = new AesGcm(_sealKey, TagSize);
-        aes.Decrypt(sealedNumber.AsSpan(0, NonceSize), sealedNumber.AsSpan(NonceSize, length), sealedNumber.AsSpan(NonceSize + length), plain, Binding(municipality, atenaNumber));
+        lock (_aes) _aes.Decrypt(sealedNumber.AsSpan(0, NonceSize), sealedNumber.AsSpan(NonceSize, length), sealedNumber.AsSpan(NonceSize + length), plain, Binding(municipality, atenaNumber));
         var parsed = IndividualNumber.Parse(Encoding.ASCII.GetString(plain));
         CryptographicOperations.ZeroMemory(plain);
         return parsed.Value ?? throw new CryptographicException("sealed value is not an individual number");
     }
 
-    private static byte[] Binding(string municipality, string atenaNumber) => Encoding.ASCII.GetBytes($"{municipality}:{atenaNumber}");
+    private static byte[] Binding(string municipality, string atenaNumber)
+    {
+        var binding = new byte[municipality.Length + 1 + atenaNumber.Length];
+        Bind(municipality, atenaNumber, binding);
+        return binding;
+    }
+
+    private static void Bind(string municipality, string atenaNumber, Span<byte> target)
+    {
+        var length = Encoding.ASCII.GetBytes(municipality, target);
+        target[length] = (byte)':';
+        Encoding.ASCII.GetBytes(atenaNumber, target[(length + 1)..]);
+    }
 }

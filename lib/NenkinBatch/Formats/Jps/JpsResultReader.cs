@@ -22,8 +22,9 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
     private async IAsyncEnumerable<JpsReadResult> ReadCsvAsync(InputFile input, long skipThroughLine,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var text = new StreamReader(input.Path, input.Encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        await using var csv = CsvReader.Create(text, HeaderedCsv.ReaderOptions, leaveOpen: false);
+        // The parser splits bytes: safe for CP932 as for UTF-8, since neither puts a comma, a quote or a line end inside a character.
+        await using var stream = new FileStream(input.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        await using var csv = CsvReader.Create(stream, HeaderedCsv.ReaderOptions with { Encoding = input.Encoding }, leaveOpen: false);
         long line = 0;
         var first = true;
         while (await csv.ReadAsync(cancellationToken))
@@ -48,8 +49,8 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
                     [RowProblem.Error(input.Name, line, null, null, $"項目数が {fields.Length} です（レイアウト {layout.Name} は {layout.Fields.Count} 項目）。行が途中で切れているか、区切りがずれています")]);
                 continue;
             }
-            var raw = new Dictionary<string, string?>(layout.Fields.Count, StringComparer.Ordinal);
-            for (var i = 0; i < fields.Length; i++) raw[layout.Fields[i].Name] = FieldText.Clean(fields[i]);
+            var raw = new string?[fields.Length];
+            for (var i = 0; i < fields.Length; i++) raw[i] = FieldText.Clean(fields[i]);
             yield return Parse(input.Name, line, raw, null);
         }
     }
@@ -77,7 +78,7 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
                 first is null ? $"レコードがありません（{layout.RecordLength} バイトに満たないファイルです）。" : $"先頭がヘッダーレコード（区分 {header.RecordType}）ではありません。",
                 $"{layout.Name}（1レコード {layout.RecordLength} バイト）のファイルか確認してください。");
         var headerFields = Extract(headerRecord.Span, header.Fields, input.Name, 0, out _);
-        var headerMunicipality = Domain.MunicipalityCode.Parse(headerFields.GetValueOrDefault("municipality_code"));
+        var headerMunicipality = Domain.MunicipalityCode.Parse(headerFields[header.Fields.ToList().FindIndex(f => f.Name == "municipality_code")]);
         if (!headerMunicipality.Ok)
             throw new InputRejectedException(input.Name, $"ヘッダーレコードの市区町村コードが正しくありません（{headerMunicipality.Error}）。", "送付元に正しいファイルを依頼してください。");
         HeaderMunicipalityCode = headerMunicipality.Value.Value;
@@ -91,7 +92,7 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
                 throw new InputRejectedException(input.Name, "トレーラーレコードの後にレコードがあります。", "送付元に正しいファイルを依頼してください。");
             if (type == trailer.RecordType)
             {
-                var count = Extract(record.Span, trailer.Fields, input.Name, 0, out _).GetValueOrDefault("count");
+                var count = Extract(record.Span, trailer.Fields, input.Name, 0, out _)[trailer.Fields.ToList().FindIndex(f => f.Name == "count")];
                 trailerCount = long.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
                 continue;
             }
@@ -103,8 +104,8 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
                 continue;
             }
             if (line <= skipThroughLine) continue;
-            var raw = Extract(record.Span, layout.Fields, input.Name, line, out var decodeProblems);
-            yield return Parse(input.Name, line, raw, decodeProblems);
+            var values = Extract(record.Span, layout.Fields, input.Name, line, out var decodeProblems);
+            yield return Parse(input.Name, line, values.ToArray(), decodeProblems);
         }
 
         if (records.TruncatedLength > 0)
@@ -120,27 +121,27 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
 
     private static string RecordType(ReadOnlySpan<byte> record) => ((char)record[0]).ToString();
 
-    private static Dictionary<string, string?> Extract(ReadOnlySpan<byte> record, IReadOnlyList<LayoutField> fields, string file, long line, out List<RowProblem>? problems)
+    private static List<string?> Extract(ReadOnlySpan<byte> record, IReadOnlyList<LayoutField> fields, string file, long line, out List<RowProblem>? problems)
     {
         problems = null;
-        var values = new Dictionary<string, string?>(fields.Count, StringComparer.Ordinal);
+        var values = new List<string?>(fields.Count);
         foreach (var field in fields)
         {
             var bytes = record.Slice(field.Offset, field.Length);
             try
             {
-                values[field.Name] = FieldText.Clean(TextEncodings.Cp932Strict.GetString(bytes));
+                values.Add(FieldText.Clean(TextEncodings.Cp932Strict.GetString(bytes)));
             }
             catch (DecoderFallbackException)
             {
                 (problems ??= []).Add(RowProblem.Error(file, line, field.Label, null, "CP932 として読めないバイトがあります（位置がずれているか、文字化けしています）"));
-                values[field.Name] = null;
+                values.Add(null);
             }
         }
         return values;
     }
 
-    private JpsReadResult Parse(string file, long line, Dictionary<string, string?> raw, List<RowProblem>? decodeProblems)
+    private JpsReadResult Parse(string file, long line, string?[] raw, List<RowProblem>? decodeProblems)
     {
         var p = new FieldParser(layout, codes, file, line).With(raw);
         if (decodeProblems is not null) p.Problems.AddRange(decodeProblems);
@@ -165,8 +166,8 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
         var errorText = p.Text("error_text");
         var number = p.IndividualNumber("individual_number");
         if (p.HasErrors || municipality is null)
-            return new JpsReadResult(line, null, p.Problems);
+            return new JpsReadResult(line, null, p.ProblemsOrNone);
         return new JpsReadResult(line, new JpsResultRow(line, municipality, filing!, received!.Value, processed!.Value, pension, kana!, kanji, birth!.Value, sex!.Value,
-            postal, address, category, acquired, acquisitionReason, lost, lossReason, result!.Value, errorCode, errorText, number), p.Problems);
+            postal, address, category, acquired, acquisitionReason, lost, lossReason, result!.Value, errorCode, errorText, number), p.ProblemsOrNone);
     }
 }

@@ -13,8 +13,8 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
         var columns = layout.Fields.Select(f => f.Label).ToArray();
         await foreach (var record in HeaderedCsv.ReadAsync(path, layout.Name, columns, skipThroughLine, null, cancellationToken))
         {
-            var raw = new Dictionary<string, string?>(columns.Length, StringComparer.Ordinal);
-            for (var i = 0; i < columns.Length; i++) raw[layout.Fields[i].Name] = record[i];
+            var raw = new string?[columns.Length];
+            for (var i = 0; i < columns.Length; i++) raw[i] = record[i];
             var p = new FieldParser(layout, codes, file, record.Line);
             if (record.FieldCount < record.ExpectedCount)
                 p.Problems.Add(RowProblem.Error(file, record.Line, null, null, $"項目数が {record.FieldCount} で、見出しの {record.ExpectedCount} に足りません（行が途中で切れています）"));
@@ -48,8 +48,8 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
         var number = p.IndividualNumber("individual_number");
         var block = p.CodeNumber("disclosure_block");
         var nationality = p.Text("nationality");
-        if (p.HasErrors) return new JukiReadResult(line, null, p.Problems);
+        if (p.HasErrors) return new JukiReadResult(line, null, p.ProblemsOrNone);
         return new JukiReadResult(line, new JukiChangeRow(line, atena!, history!.Value, reason!, changed!.Value, notified, processed!.Value, household!, relationship,
-            name!, kana!, commonName, birth!.Value, sex!.Value, kind!.Value, status!.Value, postal, address!, suffix, became, movedTo, removed, number, block == 1, nationality), p.Problems);
+            name!, kana!, commonName, birth!.Value, sex!.Value, kind!.Value, status!.Value, postal, address!, suffix, became, movedTo, removed, number, block == 1, nationality), p.ProblemsOrNone);
     }
 }

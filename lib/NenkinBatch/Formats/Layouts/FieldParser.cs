@@ -10,21 +10,26 @@ namespace NenkinBatch.Formats.Layouts;
 /// </summary>
 public sealed class FieldParser(Layout layout, CodeTables codes, string file, long line)
 {
-    private IReadOnlyDictionary<string, string?> _raw = new Dictionary<string, string?>();
+    private string?[] _values = [];
+    private List<RowProblem>? _problems;
 
-    /// <summary>The raw (cleaned) field values of the record, by field name.</summary>
-    public FieldParser With(IReadOnlyDictionary<string, string?> raw)
+    /// <summary>The raw (cleaned) field values of the record, in the layout's field order.</summary>
+    public FieldParser With(string?[] values)
     {
-        _raw = raw;
+        _values = values;
         return this;
     }
 
-    public List<RowProblem> Problems { get; } = [];
-    public bool HasErrors => Problems.Any(p => p.Severity == ProblemSeverity.Error);
+    /// <summary>The raw value of a field, before any check.</summary>
+    public string? RawValue(string name) => layout.IndexOf(name) is var i and >= 0 && i < _values.Length ? _values[i] : null;
 
-    private LayoutField? Find(string name) => layout.Fields.FirstOrDefault(f => f.Name == name);
+    public List<RowProblem> Problems => _problems ??= [];
+    public IReadOnlyList<RowProblem> ProblemsOrNone => _problems is null ? [] : _problems;
+    public bool HasErrors => _problems is not null && _problems.Exists(p => p.Severity == ProblemSeverity.Error);
 
-    private string? Raw(LayoutField field) => _raw.TryGetValue(field.Name, out var value) ? value : null;
+    private LayoutField? Find(string name) => layout.IndexOf(name) is var i and >= 0 ? layout.Fields[i] : null;
+
+    private string? Raw(LayoutField field) => RawValue(field.Name);
 
     private T? Fail<T>(LayoutField field, string? value, string reason)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NenkinBatch.Domain;
@@ -54,8 +55,12 @@ public sealed record Layout
     public WarekiCodec Wareki => _wareki ??= new WarekiCodec(EraCodes);
     private WarekiCodec? _wareki;
 
-    public LayoutField Field(string name) => Fields.FirstOrDefault(f => f.Name == name)
-        ?? throw new KeyNotFoundException($"layout {Name} has no field {name}");
+    public LayoutField Field(string name) => IndexOf(name) is var i and >= 0 ? Fields[i] : throw new KeyNotFoundException($"layout {Name} has no field {name}");
+
+    /// <summary>The position of a field in <see cref="Fields"/>, or -1.</summary>
+    public int IndexOf(string name) => (_index ??= Fields.Select((f, i) => (f.Name, i)).ToFrozenDictionary(x => x.Name, x => x.i, StringComparer.Ordinal))
+        .TryGetValue(name, out var index) ? index : -1;
+    private System.Collections.Frozen.FrozenDictionary<string, int>? _index;
 
     private static readonly JsonSerializerOptions Json = new()
     {

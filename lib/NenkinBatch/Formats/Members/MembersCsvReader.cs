@@ -30,16 +30,16 @@ public sealed class MembersCsvReader(CodeTables codes)
         var columns = Columns.ToArray();
         await foreach (var record in HeaderedCsv.ReadAsync(path, MembersLayout.Name, columns, skipThroughLine, stream => _stream = stream, cancellationToken))
         {
-            var raw = new Dictionary<string, string?>(columns.Length, StringComparer.Ordinal);
-            for (var i = 0; i < columns.Length; i++) raw[MembersLayout.Fields[i].Name] = record[i];
+            var raw = new string?[columns.Length];
+            for (var i = 0; i < columns.Length; i++) raw[i] = record[i];
             var p = new FieldParser(MembersLayout, codes, file, record.Line).With(raw);
             if (record.FieldCount < record.ExpectedCount)
                 p.Problems.Add(RowProblem.Error(file, record.Line, null, null, $"項目数が {record.FieldCount} で、見出しの {record.ExpectedCount} に足りません（行が途中で切れています）"));
-            yield return Parse(p, raw, file, record.Line);
+            yield return Parse(p, file, record.Line);
         }
     }
 
-    private static MemberReadResult Parse(FieldParser p, Dictionary<string, string?> raw, string file, long line)
+    private static MemberReadResult Parse(FieldParser p, string file, long line)
     {
         var atena = p.AtenaNumber("atena_number");
         var pension = p.BasicPensionNumber("basic_pension_number");
@@ -55,29 +55,29 @@ public sealed class MembersCsvReader(CodeTables codes)
 
         // A person with no 資格 period has the qualification columns empty; one filled means a period, and a period needs its 取得日 and 種別.
         QualificationRecord? qualification = null;
-        if (QualificationFields.Any(f => raw[f] is not null))
+        if (QualificationFields.Any(f => p.RawValue(f) is not null))
         {
             var category = p.CodeNumber("insured_category");
             var acquired = p.Date("acquired_on");
             var acquisitionReason = p.Code("acquisition_reason");
             var lost = p.Date("lost_on");
             var lossReason = p.Code("loss_reason");
-            if (raw["acquired_on"] is null)
+            if (p.RawValue("acquired_on") is null)
                 p.Problems.Add(RowProblem.Error(file, line, "資格取得年月日", null, "資格の項目があるのに資格取得年月日がありません"));
-            if (raw["insured_category"] is null)
+            if (p.RawValue("insured_category") is null)
                 p.Problems.Add(RowProblem.Error(file, line, "被保険者種別", null, "資格の項目があるのに被保険者種別がありません"));
             if (acquired is { } a && lost is { } l && l < a)
-                p.Problems.Add(RowProblem.Error(file, line, "資格喪失年月日", raw["lost_on"], "資格喪失年月日が資格取得年月日より前です"));
-            if (raw["lost_on"] is null && lossReason is not null)
+                p.Problems.Add(RowProblem.Error(file, line, "資格喪失年月日", p.RawValue("lost_on"), "資格喪失年月日が資格取得年月日より前です"));
+            if (p.RawValue("lost_on") is null && lossReason is not null)
                 p.Problems.Add(RowProblem.Error(file, line, "喪失事由", lossReason, "資格喪失年月日がないのに喪失事由があります"));
             if (acquired is { } acquiredOn && category is { } c)
                 qualification = new QualificationRecord(acquiredOn, c, acquisitionReason, lost, lossReason);
         }
         var number = p.IndividualNumber("individual_number");
 
-        if (p.HasErrors) return new MemberReadResult(line, null, p.Problems);
-        var person = new PersonRecord(atena!, pension, name!, kana!, birth!.Value.Date, birth.Value.IsComplete ? null : raw["birth_date"],
+        if (p.HasErrors) return new MemberReadResult(line, null, p.ProblemsOrNone);
+        var person = new PersonRecord(atena!, pension, name!, kana!, birth!.Value.Date, birth.Value.IsComplete ? null : p.RawValue("birth_date"),
             sex!.Value, postal, address!, suffix, status!.Value, removed);
-        return new MemberReadResult(line, new MemberRow(line, person, qualification, number), p.Problems);
+        return new MemberReadResult(line, new MemberRow(line, person, qualification, number), p.ProblemsOrNone);
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using NenkinBatch.Domain;
 using NenkinBatch.Formats;
 using NenkinBatch.Formats.Jps;
@@ -33,76 +35,80 @@ internal sealed class FileImport(JobContext context, JpsResultStore jps, Individ
         ChunkResult result;
         try
         {
-        result = await context.CommitChunkAsync(async (connection, transaction) =>
-        {
-            rejectedCsv.RewindTo(mark);
-            fileTally = new ImportJob.Tally();
-            var counts = new RunCounts("read", "imported", "rejected", "warnings", "files_imported");
-            var now = context.Clock.GetUtcNow();
-            if (earlier is not null)
+            result = await context.CommitChunkAsync(async (connection, transaction) =>
             {
-                var removed = await jps.ReplaceAsync(connection, transaction, earlier.FileId, context.RunId, CancellationToken.None);
-                await context.Store.CreateAuditWriter().WriteAsync(connection, transaction, context.Municipality, context.RunId, context.JobName, now,
-                    [new AuditEntry("jps_result_file", $"{context.Municipality.Value}/{earlier.FileId}", "UPDATE",
-                        AuditEntry.Snapshot(new { earlier.FileName, earlier.ImportedRunId, rows = removed }), AuditEntry.Snapshot(new { replaced_by_run_id = context.RunId }), false)],
-                    CancellationToken.None);
-            }
-            var fileId = await jps.AddFileAsync(connection, transaction, context.Municipality, input, layout.Name, context.RunId, now, CancellationToken.None);
-            var problems = new List<RowProblem>();
-            var reader = new JpsResultReader(layout, context.Codes);
-            var checkedMunicipality = false;
-            await using (var sink = await jps.OpenRowSinkAsync(connection, transaction, fileId, CancellationToken.None))
-            {
-                // The file is read to its end even when Ctrl+C comes: it is committed whole or not at all.
-                await foreach (var read in reader.ReadAsync(input, 0, CancellationToken.None))
+                rejectedCsv.RewindTo(mark);
+                fileTally = new ImportJob.Tally();
+                var counts = new RunCounts("read", "imported", "rejected", "warnings", "files_imported");
+                var now = context.Clock.GetUtcNow();
+                if (earlier is not null)
                 {
-                    counts["read"]++;
-                    var rowProblems = read.Problems;
-                    if (read.Row is { } row)
-                    {
-                        if (!checkedMunicipality)
-                        {
-                            checkedMunicipality = true;
-                            if (row.MunicipalityCode != context.Municipality.Value)
-                                throw new InputRejectedException(input.Name, $"市区町村コード {row.MunicipalityCode} のファイルです（この設定は {context.Municipality.Value}）。",
-                                    "送付先の市区町村か、設定 municipalityCode を確認してください。");
-                        }
-                        if (row.MunicipalityCode != context.Municipality.Value)
-                        {
-                            rowProblems = [.. rowProblems, RowProblem.Error(input.Name, row.Line, "市区町村コード", row.MunicipalityCode, $"この市区町村（{context.Municipality.Value}）の行ではありません")];
-                        }
-                        else
-                        {
-                            var warnings = rowProblems.Count == 0 ? null : string.Join("; ", rowProblems.Select(p => $"{p.Field}: {p.Reason}"));
-                            NumberSeal? seal = row.IndividualNumber is { } number
-                                ? new NumberSeal(protector.Digest(context.Municipality.Value, number), protector.Seal(context.Municipality.Value, $"jps/{fileId}/{row.Line}", number))
-                                : null;
-                            await sink.AddAsync(row, warnings, seal, CancellationToken.None);
-                            counts["imported"]++;
-                            counts["warnings"] += rowProblems.Count;
-                            fileTally.Results[row.Result.ToString(System.Globalization.CultureInfo.InvariantCulture)] = fileTally.Results.GetValueOrDefault(row.Result.ToString(System.Globalization.CultureInfo.InvariantCulture)) + 1;
-                            fileTally.Filings[row.FilingCode] = fileTally.Filings.GetValueOrDefault(row.FilingCode) + 1;
-                            foreach (var warning in rowProblems) rejectedCsv.Add(warning);
-                            ReportProgress(counts);
-                            continue;
-                        }
-                    }
-                    counts["rejected"]++;
-                    foreach (var problem in rowProblems)
-                    {
-                        rejectedCsv.Add(problem);
-                        if (problem.Severity == ProblemSeverity.Error && problems.Count < options.MaxStoredRejectionsPerFile) problems.Add(problem);
-                    }
+                    var removed = await jps.ReplaceAsync(connection, transaction, earlier.FileId, context.RunId, CancellationToken.None);
+                    await context.Store.CreateAuditWriter().WriteAsync(connection, transaction, context.Municipality, context.RunId, context.JobName, now,
+                        [new AuditEntry("jps_result_file", $"{context.Municipality.Value}/{earlier.FileId}", "UPDATE",
+                            AuditEntry.Snapshot(new { earlier.FileName, earlier.ImportedRunId, rows = removed }), AuditEntry.Snapshot(new { replaced_by_run_id = context.RunId }), false)],
+                        CancellationToken.None);
                 }
-                await sink.CompleteAsync(CancellationToken.None);
-            }
-            if (layout.IsFixed && reader.HeaderMunicipalityCode != context.Municipality.Value)
-                throw new InputRejectedException(input.Name, $"ヘッダーの市区町村コードが {reader.HeaderMunicipalityCode} です（この設定は {context.Municipality.Value}）。",
-                    "送付先の市区町村か、設定 municipalityCode を確認してください。");
-            await jps.FinishFileAsync(connection, transaction, context.Municipality, fileId, counts["imported"], problems, CancellationToken.None);
-            counts["files_imported"] = 1;
-            return new ChunkResult(counts, problems);
-        }, $"file:{input.Sha256}");
+                var fileId = await jps.AddFileAsync(connection, transaction, context.Municipality, input, layout.Name, context.RunId, now, CancellationToken.None);
+                var problems = new List<RowProblem>();
+                var reader = new JpsResultReader(layout, context.Codes);
+                await using (var sink = await jps.OpenRowSinkAsync(connection, transaction, fileId, CancellationToken.None))
+                {
+                    // Two stages on two cores: reading and checking on one; sealing 個人番号 and streaming into the database on the other.
+                    var batches = Channel.CreateBounded<List<(JpsResultRow Row, string? Warnings)>>(
+                        new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+                    using var stop = new CancellationTokenSource();
+                    var producer = Task.Run(async () =>
+                    {
+                        try
+                        {
+                            await ReadAsync(reader, counts, fileTally, problems, batches.Writer, stop.Token);
+                            batches.Writer.Complete();
+                        }
+                        catch (Exception e)
+                        {
+                            batches.Writer.Complete(e);
+                            throw;
+                        }
+                    }, CancellationToken.None);
+                    ExceptionDispatchInfo? failed = null;
+                    try
+                    {
+                        var municipality = context.Municipality.Value;
+                        await foreach (var batch in batches.Reader.ReadAllAsync(CancellationToken.None))
+                        {
+                            foreach (var (row, warnings) in batch)
+                            {
+                                NumberSeal? seal = row.IndividualNumber is { } number
+                                    ? new NumberSeal(protector.Digest(municipality, number), protector.Seal(municipality, $"jps/{fileId}/{row.Line}", number))
+                                    : null;
+                                await sink.AddAsync(row, warnings, seal, CancellationToken.None);
+                            }
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        failed = ExceptionDispatchInfo.Capture(e);
+                        await stop.CancelAsync();
+                    }
+                    // The reader's own failure (a file rejected whole) is the one that explains; else the database's.
+                    try
+                    {
+                        await producer;
+                    }
+                    catch (OperationCanceledException) when (failed is not null)
+                    {
+                    }
+                    failed?.Throw();
+                    await sink.CompleteAsync(CancellationToken.None);
+                }
+                if (layout.IsFixed && reader.HeaderMunicipalityCode != context.Municipality.Value)
+                    throw new InputRejectedException(input.Name, $"ヘッダーの市区町村コードが {reader.HeaderMunicipalityCode} です（この設定は {context.Municipality.Value}）。",
+                        "送付先の市区町村か、設定 municipalityCode を確認してください。");
+                await jps.FinishFileAsync(connection, transaction, context.Municipality, fileId, counts["imported"], problems, CancellationToken.None);
+                counts["files_imported"] = 1;
+                return new ChunkResult(counts, problems);
+            }, $"file:{input.Sha256}");
         }
         catch (InputRejectedException)
         {
@@ -117,6 +123,60 @@ internal sealed class FileImport(JobContext context, JpsResultStore jps, Individ
         if (result.Problems.Count > 20) context.Log.Warn("…ほか {0:N0} 件（一覧は除外行 CSV にあります）", result.Problems.Count - 20);
         return true;
     }
+
+    /// <summary>The first stage: every record read, checked, counted; good rows passed on in batches.</summary>
+    private async Task ReadAsync(JpsResultReader reader, RunCounts counts, ImportJob.Tally fileTally, List<RowProblem> problems,
+        ChannelWriter<List<(JpsResultRow, string?)>> output, CancellationToken stop)
+    {
+        var municipality = context.Municipality.Value;
+        var checkedMunicipality = false;
+        var batch = new List<(JpsResultRow, string?)>(BatchSize);
+        // The file is read to its end even when Ctrl+C comes: it is committed whole or not at all.
+        await foreach (var read in reader.ReadAsync(input, 0, CancellationToken.None))
+        {
+            counts["read"]++;
+            var rowProblems = read.Problems;
+            if (read.Row is { } row)
+            {
+                if (!checkedMunicipality)
+                {
+                    checkedMunicipality = true;
+                    if (row.MunicipalityCode != municipality)
+                        throw new InputRejectedException(input.Name, $"市区町村コード {row.MunicipalityCode} のファイルです（この設定は {municipality}）。",
+                            "送付先の市区町村か、設定 municipalityCode を確認してください。");
+                }
+                if (row.MunicipalityCode == municipality)
+                {
+                    var warnings = rowProblems.Count == 0 ? null : string.Join("; ", rowProblems.Select(p => $"{p.Field}: {p.Reason}"));
+                    batch.Add((row, warnings));
+                    if (batch.Count == BatchSize)
+                    {
+                        await output.WriteAsync(batch, stop);
+                        batch = new List<(JpsResultRow, string?)>(BatchSize);
+                    }
+                    counts["imported"]++;
+                    counts["warnings"] += rowProblems.Count;
+                    var result = ResultCodes[row.Result];
+                    fileTally.Results[result] = fileTally.Results.GetValueOrDefault(result) + 1;
+                    fileTally.Filings[row.FilingCode] = fileTally.Filings.GetValueOrDefault(row.FilingCode) + 1;
+                    foreach (var warning in rowProblems) rejectedCsv.Add(warning);
+                    ReportProgress(counts);
+                    continue;
+                }
+                rowProblems = [.. rowProblems, RowProblem.Error(input.Name, row.Line, "市区町村コード", row.MunicipalityCode, $"この市区町村（{municipality}）の行ではありません")];
+            }
+            counts["rejected"]++;
+            foreach (var problem in rowProblems)
+            {
+                rejectedCsv.Add(problem);
+                if (problem.Severity == ProblemSeverity.Error && problems.Count < options.MaxStoredRejectionsPerFile) problems.Add(problem);
+            }
+        }
+        if (batch.Count > 0) await output.WriteAsync(batch, stop);
+    }
+
+    private const int BatchSize = 1024;
+    private static readonly string[] ResultCodes = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
     private void ReportProgress(RunCounts counts)
     {

@@ -1,61 +1,77 @@
 using System.Data.Common;
 using Npgsql;
-using NpgsqlTypes;
 using NenkinBatch.Formats.Jps;
 using NenkinBatch.Persistence.Jps;
 
 namespace NenkinBatch.Persistence.Postgres;
 
-/// <summary>PostgreSQL: the rows of a file stream into jps_result by one binary COPY inside the file's transaction.</summary>
+/// <summary>PostgreSQL: the rows of a file stream into jps_result by one raw binary COPY inside the file's transaction.</summary>
 public sealed class PostgresJpsResultStore : JpsResultStore
 {
-    public override async Task<IJpsRowSink> OpenRowSinkAsync(DbConnection connection, DbTransaction transaction, long fileId, CancellationToken cancellationToken) =>
-        new Sink(await ((NpgsqlConnection)connection).BeginBinaryImportAsync($"COPY jps_result ({RowColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken), fileId);
+    private const short ColumnCount = 24;
 
-    private sealed class Sink(NpgsqlBinaryImporter copy, long fileId) : IJpsRowSink
+    public override async Task<IJpsRowSink> OpenRowSinkAsync(DbConnection connection, DbTransaction transaction, long fileId, CancellationToken cancellationToken)
     {
-        // The importer buffers; its synchronous writes only copy into that buffer, and save an await per field on a million-row file.
+        var stream = await ((NpgsqlConnection)connection).BeginRawBinaryCopyAsync($"COPY jps_result ({RowColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        var rows = new PgBinaryRows();
+        rows.Header();
+        return new Sink(stream, rows, fileId);
+    }
+
+    private sealed class Sink(NpgsqlRawCopyStream stream, PgBinaryRows rows, long fileId) : IJpsRowSink
+    {
+        private const int FlushAt = 1 << 16;
+        private bool _completed;
+
         public async ValueTask AddAsync(JpsResultRow row, string? warnings, NumberSeal? number, CancellationToken cancellationToken)
         {
-            await copy.StartRowAsync(cancellationToken);
-            copy.Write(row.MunicipalityCode, NpgsqlDbType.Char);
-            copy.Write(fileId, NpgsqlDbType.Bigint);
-            copy.Write(row.Line, NpgsqlDbType.Bigint);
-            copy.Write(row.FilingCode, NpgsqlDbType.Char);
-            copy.Write(row.ReceivedOn, NpgsqlDbType.Date);
-            copy.Write(row.ProcessedOn, NpgsqlDbType.Date);
-            Text(row.BasicPensionNumber, NpgsqlDbType.Char);
-            copy.Write(row.KanaName, NpgsqlDbType.Text);
-            Text(row.KanjiName, NpgsqlDbType.Text);
-            copy.Write(row.BirthDate, NpgsqlDbType.Date);
-            copy.Write((short)row.Sex, NpgsqlDbType.Smallint);
-            Text(row.PostalCode, NpgsqlDbType.Text);
-            Text(row.Address, NpgsqlDbType.Text);
-            if (row.InsuredCategory is { } category) copy.Write((short)category, NpgsqlDbType.Smallint); else copy.WriteNull();
-            Date(row.AcquiredOn);
-            Text(row.AcquisitionReason, NpgsqlDbType.Char);
-            Date(row.LostOn);
-            Text(row.LossReason, NpgsqlDbType.Char);
-            copy.Write((short)row.Result, NpgsqlDbType.Smallint);
-            Text(row.ErrorCode, NpgsqlDbType.Text);
-            Text(row.ErrorText, NpgsqlDbType.Text);
-            if (number is not null) { copy.Write(number.Digest, NpgsqlDbType.Bytea); copy.Write(number.Sealed, NpgsqlDbType.Bytea); }
-            else { copy.WriteNull(); copy.WriteNull(); }
-            Text(warnings, NpgsqlDbType.Text);
+            rows.StartRow(ColumnCount);
+            rows.Text(row.MunicipalityCode);
+            rows.Int64(fileId);
+            rows.Int64(row.Line);
+            rows.Text(row.FilingCode);
+            rows.Date(row.ReceivedOn);
+            rows.Date(row.ProcessedOn);
+            rows.Text(row.BasicPensionNumber);
+            rows.Text(row.KanaName);
+            rows.Text(row.KanjiName);
+            rows.Date(row.BirthDate);
+            rows.Int16(row.Sex);
+            rows.Text(row.PostalCode);
+            rows.Text(row.Address);
+            rows.Int16(row.InsuredCategory);
+            rows.Date(row.AcquiredOn);
+            rows.Text(row.AcquisitionReason);
+            rows.Date(row.LostOn);
+            rows.Text(row.LossReason);
+            rows.Int16(row.Result);
+            rows.Text(row.ErrorCode);
+            rows.Text(row.ErrorText);
+            rows.Bytes(number?.Digest);
+            rows.Bytes(number?.Sealed);
+            rows.Text(warnings);
+            if (rows.Length >= FlushAt) await FlushAsync(cancellationToken);
         }
 
-        private void Text(string? value, NpgsqlDbType type)
+        private async ValueTask FlushAsync(CancellationToken cancellationToken)
         {
-            if (value is null) copy.WriteNull(); else copy.Write(value, type);
+            await stream.WriteAsync(rows.Written, cancellationToken);
+            rows.Clear();
         }
 
-        private void Date(DateOnly? value)
+        public async ValueTask CompleteAsync(CancellationToken cancellationToken)
         {
-            if (value is { } d) copy.Write(d, NpgsqlDbType.Date); else copy.WriteNull();
+            rows.Trailer();
+            await FlushAsync(cancellationToken);
+            _completed = true;
+            await stream.DisposeAsync();
         }
 
-        public async ValueTask CompleteAsync(CancellationToken cancellationToken) => await copy.CompleteAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => copy.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            // Left without completing (a failure while reading): cancel, so nothing half-written is ever committed.
+            if (!_completed) await stream.CancelAsync();
+            await stream.DisposeAsync();
+        }
     }
 }

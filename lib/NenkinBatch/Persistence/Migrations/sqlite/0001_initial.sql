@@ -103,9 +103,11 @@ CREATE TABLE jps_result_file (
 );
 CREATE UNIQUE INDEX ux_jps_result_file_content ON jps_result_file (municipality_code, sha256) WHERE replaced_by_run_id IS NULL;
 
+-- Written a whole file at a time in one transaction; no foreign key to jps_result_file (the import writes both together),
+-- whose per-row check costs more than the insert itself on a million-row list.
 CREATE TABLE jps_result (
     municipality_code    text  NOT NULL,
-    file_id              integer   NOT NULL REFERENCES jps_result_file (file_id) ON DELETE CASCADE,
+    file_id              integer   NOT NULL,
     line_number          integer   NOT NULL,
     filing_code          text  NOT NULL,
     received_on          text     NOT NULL,
@@ -130,7 +132,6 @@ CREATE TABLE jps_result (
     warnings             text,
     PRIMARY KEY (file_id, line_number)
 );
-CREATE INDEX ix_jps_result_pension ON jps_result (municipality_code, basic_pension_number);
 
 CREATE TABLE jps_result_rejected (
     municipality_code text NOT NULL,

@@ -1,0 +1,83 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace NenkinBatch.Persistence.Postgres;
+
+/// <summary>
+/// Encodes rows in PostgreSQL's binary COPY format into a buffer, for a raw binary COPY stream.
+/// A million-row file is 24 million values: Npgsql's per-value writer costs more than the rest of
+/// the import together (measured), while these few big-endian writes cost almost nothing.
+/// </summary>
+public sealed class PgBinaryRows
+{
+    private static readonly DateOnly PostgresEpoch = new(2000, 1, 1);
+    private static readonly byte[] Signature = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
+    private byte[] _buffer = new byte[1 << 17];
+
+    public int Length { get; private set; }
+
+    public ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, Length);
+
+    public void Clear() => Length = 0;
+
+    /// <summary>The 19-byte file header: signature, flags, header extension length.</summary>
+    public void Header()
+    {
+        Signature.CopyTo(Reserve(Signature.Length));
+        BinaryPrimitives.WriteInt32BigEndian(Reserve(4), 0);
+        BinaryPrimitives.WriteInt32BigEndian(Reserve(4), 0);
+    }
+
+    public void Trailer() => BinaryPrimitives.WriteInt16BigEndian(Reserve(2), -1);
+
+    public void StartRow(short fields) => BinaryPrimitives.WriteInt16BigEndian(Reserve(2), fields);
+
+    public void Null() => BinaryPrimitives.WriteInt32BigEndian(Reserve(4), -1);
+
+    public void Text(string? value)
+    {
+        if (value is null) { Null(); return; }
+        var length = Encoding.UTF8.GetByteCount(value);
+        BinaryPrimitives.WriteInt32BigEndian(Reserve(4), length);
+        Encoding.UTF8.GetBytes(value, Reserve(length));
+    }
+
+    public void Int16(short value)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(Reserve(4), 2);
+        BinaryPrimitives.WriteInt16BigEndian(Reserve(2), value);
+    }
+
+    public void Int16(int? value)
+    {
+        if (value is { } v) Int16((short)v); else Null();
+    }
+
+    public void Int64(long value)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(Reserve(4), 8);
+        BinaryPrimitives.WriteInt64BigEndian(Reserve(8), value);
+    }
+
+    public void Date(DateOnly? value)
+    {
+        if (value is not { } date) { Null(); return; }
+        BinaryPrimitives.WriteInt32BigEndian(Reserve(4), 4);
+        BinaryPrimitives.WriteInt32BigEndian(Reserve(4), date.DayNumber - PostgresEpoch.DayNumber);
+    }
+
+    public void Bytes(byte[]? value)
+    {
+        if (value is null) { Null(); return; }
+        BinaryPrimitives.WriteInt32BigEndian(Reserve(4), value.Length);
+        value.CopyTo(Reserve(value.Length));
+    }
+
+    private Span<byte> Reserve(int count)
+    {
+        if (Length + count > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + count));
+        var span = _buffer.AsSpan(Length, count);
+        Length += count;
+        return span;
+    }
+}
