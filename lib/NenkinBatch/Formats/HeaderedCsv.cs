@@ -40,17 +40,19 @@ public static class HeaderedCsv
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var file = Path.GetFileName(path);
-        using var text = new StreamReader(path, TextEncodings.Utf8Strict, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        onOpen?.Invoke(text.BaseStream);
-        await using var csv = CsvReader.Create(text, ReaderOptions, leaveOpen: false);
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        onOpen?.Invoke(stream);
+        await using var csv = CsvReader.Create(stream, ReaderOptions, leaveOpen: true);
 
-        if (!await csv.ReadAsync(cancellationToken))
+        // Synchronous reads: see JpsResultReader (a pool-thread hop per buffer costs more than the read).
+        if (!csv.Read())
             throw new InputRejectedException(file, "ファイルが空です。", $"{layoutName} の見出し行とデータを含むファイルを指定してください。");
         var index = HeaderIndex(file, layoutName, Fields(csv), columns);
 
         long line = 0;
-        while (await csv.ReadAsync(cancellationToken))
+        while (csv.Read())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var fields = Fields(csv);
             if (fields.Length == 1 && fields[0] is "\u001a" or "") continue;
             line++;
@@ -62,7 +64,7 @@ public static class HeaderedCsv
     private static string[] Fields(CsvReader csv)
     {
         var fields = new string[csv.FieldCount];
-        for (var i = 0; i < fields.Length; i++) fields[i] = csv.GetString(i);
+        for (var i = 0; i < fields.Length; i++) fields[i] = TextEncodings.Utf8Strict.GetString(csv.GetSpan(i));
         return fields;
     }
 

@@ -27,9 +27,17 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
     public IReadOnlyList<RowProblem> ProblemsOrNone => _problems is null ? [] : _problems;
     public bool HasErrors => _problems is not null && _problems.Exists(p => p.Severity == ProblemSeverity.Error);
 
-    private LayoutField? Find(string name) => layout.IndexOf(name) is var i and >= 0 ? layout.Fields[i] : null;
-
-    private string? Raw(LayoutField field) => RawValue(field.Name);
+    /// <summary>The field and its value when the field is in the layout and not empty; a required empty field is an error.</summary>
+    private bool TryGet(string name, out LayoutField field, out string value)
+    {
+        var i = layout.IndexOf(name);
+        field = i >= 0 ? layout.Fields[i] : null!;
+        value = i >= 0 && i < _values.Length ? _values[i]! : null!;
+        if (i < 0) return false;
+        if (value is not null) return true;
+        if (field.Required) Fail<string>(field, null, $"{field.Label}がありません");
+        return false;
+    }
 
     private T? Fail<T>(LayoutField field, string? value, string reason)
     {
@@ -38,16 +46,11 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
     }
 
     /// <summary>The field's text; an error when it is required and empty.</summary>
-    public string? Text(string name)
-    {
-        if (Find(name) is not { } field) return null;
-        var value = Raw(field);
-        return value is null && field.Required ? Fail<string>(field, null, $"{field.Label}がありません") : value;
-    }
+    public string? Text(string name) => TryGet(name, out _, out var value) ? value : null;
 
     public string? Code(string name)
     {
-        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        if (!TryGet(name, out var field, out var value)) return null;
         var table = codes[field.Table ?? throw new InvalidOperationException($"field {name} has no table")];
         if (table.Contains(value)) return value;
         if (field.UnknownIs == "warning")
@@ -62,28 +65,28 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
 
     public DateOnly? Wareki(string name)
     {
-        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        if (!TryGet(name, out var field, out var value)) return null;
         var parsed = layout.Wareki.Parse(value);
         return parsed.Ok ? parsed.Value : Fail<DateOnly?>(field, value, parsed.Error!);
     }
 
     public string? BasicPensionNumber(string name)
     {
-        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        if (!TryGet(name, out var field, out var value)) return null;
         var parsed = Domain.BasicPensionNumber.Parse(value);
         return parsed.Ok ? parsed.Value.Value : Fail<string>(field, value, parsed.Error!);
     }
 
     public string? Municipality(string name)
     {
-        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        if (!TryGet(name, out var field, out var value)) return null;
         var parsed = MunicipalityCode.Parse(value);
         return parsed.Ok ? parsed.Value.Value : Fail<string>(field, value, parsed.Error!);
     }
 
     public string? PostalCode(string name)
     {
-        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        if (!TryGet(name, out var field, out var value)) return null;
         var digits = value.Replace("-", "", StringComparison.Ordinal);
         if (digits.Length == 7 && CheckDigit.IsAsciiDigits(digits)) return digits;
         Problems.Add(RowProblem.Warning(file, line, field.Label, value, "郵便番号が7桁の数字ではありません（そのまま取り込みます）"));
@@ -92,21 +95,21 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
 
     public IndividualNumber? IndividualNumber(string name)
     {
-        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        if (!TryGet(name, out var field, out var value)) return null;
         var parsed = Domain.IndividualNumber.Parse(value);
         return parsed.Ok ? parsed.Value : Fail<IndividualNumber>(field, value, parsed.Error!);
     }
 
     public DateOnly? Date(string name)
     {
-        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        if (!TryGet(name, out var field, out var value)) return null;
         var parsed = CalendarDate.ParseCompact(value);
         return parsed.Ok ? parsed.Value : Fail<DateOnly?>(field, value, parsed.Error!);
     }
 
     public BirthDate? BirthDate(string name)
     {
-        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        if (!TryGet(name, out var field, out var value)) return null;
         var parsed = Domain.BirthDate.ParseCompact(value);
         return parsed.Ok ? parsed.Value : Fail<BirthDate?>(field, value, parsed.Error!);
     }
@@ -114,7 +117,7 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
     /// <summary>宛名番号 or 世帯番号: a failed check digit is a warning (legacy numbers), a wrong form an error.</summary>
     public string? AtenaNumber(string name)
     {
-        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        if (!TryGet(name, out var field, out var value)) return null;
         var parsed = Domain.AtenaNumber.Parse(value);
         if (!parsed.Ok) return Fail<string>(field, value, parsed.Error!.Replace("宛名番号", field.Label, StringComparison.Ordinal));
         if (!parsed.Value.HasValidCheckDigit)
@@ -124,7 +127,7 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
 
     public int? PositiveInteger(string name)
     {
-        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        if (!TryGet(name, out var field, out var value)) return null;
         return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1
             ? n
             : Fail<int?>(field, value, $"{field.Label}は1以上の整数です");
@@ -133,7 +136,7 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
     /// <summary>Katakana only (either width), with spaces and the long-vowel mark: anything else in a kana field means the file was decoded wrongly or the field shifted.</summary>
     public string? Kana(string name)
     {
-        if (Find(name) is not { } field || Text(name) is not { } value) return null;
+        if (!TryGet(name, out var field, out var value)) return null;
         foreach (var c in value)
         {
             if (c is (>= '\u30A1' and <= '\u30FC') or (>= '\uFF66' and <= '\uFF9F') or ' ' or '\u3000' or '･' or '・') continue;

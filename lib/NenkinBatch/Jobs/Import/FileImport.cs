@@ -54,7 +54,7 @@ internal sealed class FileImport(JobContext context, JpsResultStore jps, Individ
                 var reader = new JpsResultReader(layout, context.Codes);
                 await using (var sink = await jps.OpenRowSinkAsync(connection, transaction, fileId, CancellationToken.None))
                 {
-                    // Two stages on two cores: reading and checking on one; sealing 個人番号 and streaming into the database on the other.
+                    // Two stages on two cores: reading and checking on one; digesting 個人番号 and streaming into the database on the other.
                     var batches = Channel.CreateBounded<List<(JpsResultRow Row, string? Warnings)>>(
                         new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
                     using var stop = new CancellationTokenSource();
@@ -79,10 +79,8 @@ internal sealed class FileImport(JobContext context, JpsResultStore jps, Individ
                         {
                             foreach (var (row, warnings) in batch)
                             {
-                                NumberSeal? seal = row.IndividualNumber is { } number
-                                    ? new NumberSeal(protector.Digest(municipality, number), protector.Seal(municipality, $"jps/{fileId}/{row.Line}", number))
-                                    : null;
-                                await sink.AddAsync(row, warnings, seal, CancellationToken.None);
+var digest = row.IndividualNumber is { } number ? protector.Digest(municipality, number) : null;
+                                await sink.AddAsync(row, warnings, digest, CancellationToken.None);
                             }
                         }
                     }

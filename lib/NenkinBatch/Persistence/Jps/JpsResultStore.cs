@@ -20,13 +20,12 @@ public sealed class ImportedFile
 /// <summary>Where the rows of one file go, as they are read: one binary COPY on PostgreSQL, one prepared insert on SQLite.</summary>
 public interface IJpsRowSink : IAsyncDisposable
 {
-    ValueTask AddAsync(JpsResultRow row, string? warnings, NumberSeal? number, CancellationToken cancellationToken);
+    /// <param name="numberDigest">The keyed digest of the row's 個人番号, if it has one; the number itself is not kept.</param>
+    ValueTask AddAsync(JpsResultRow row, string? warnings, byte[]? numberDigest, CancellationToken cancellationToken);
 
     /// <summary>Ends the stream; nothing else may use the connection before this (a COPY holds it).</summary>
     ValueTask CompleteAsync(CancellationToken cancellationToken);
 }
-
-public sealed record NumberSeal(byte[] Digest, byte[] Sealed);
 
 /// <summary>
 /// The JPS side of the schema: files by content (SHA-256), their rows, their rejected rows. The SQL is
@@ -36,7 +35,7 @@ public abstract class JpsResultStore
 {
     protected const string RowColumns =
         "municipality_code, file_id, line_number, filing_code, received_on, processed_on, basic_pension_number, kana_name, kanji_name, birth_date, sex, " +
-        "postal_code, address, insured_category, acquired_on, acquisition_reason, lost_on, loss_reason, result, error_code, error_text, number_digest, number_sealed, warnings";
+        "postal_code, address, insured_category, acquired_on, acquisition_reason, lost_on, loss_reason, result, error_code, error_text, number_digest, warnings";
 
     public async Task<ImportedFile?> FindImportedAsync(DbConnection connection, MunicipalityCode municipality, string sha256, CancellationToken cancellationToken) =>
         await connection.QueryFirstOrDefaultAsync<ImportedFile>(new CommandDefinition("""

@@ -8,7 +8,7 @@ namespace NenkinBatch.Persistence.Postgres;
 /// <summary>PostgreSQL: the rows of a file stream into jps_result by one raw binary COPY inside the file's transaction.</summary>
 public sealed class PostgresJpsResultStore : JpsResultStore
 {
-    private const short ColumnCount = 24;
+    private const short ColumnCount = 23;
 
     public override async Task<IJpsRowSink> OpenRowSinkAsync(DbConnection connection, DbTransaction transaction, long fileId, CancellationToken cancellationToken)
     {
@@ -23,7 +23,7 @@ public sealed class PostgresJpsResultStore : JpsResultStore
         private const int FlushAt = 1 << 16;
         private bool _completed;
 
-        public async ValueTask AddAsync(JpsResultRow row, string? warnings, NumberSeal? number, CancellationToken cancellationToken)
+        public async ValueTask AddAsync(JpsResultRow row, string? warnings, byte[]? numberDigest, CancellationToken cancellationToken)
         {
             rows.StartRow(ColumnCount);
             rows.Text(row.MunicipalityCode);
@@ -47,8 +47,7 @@ public sealed class PostgresJpsResultStore : JpsResultStore
             rows.Int16(row.Result);
             rows.Text(row.ErrorCode);
             rows.Text(row.ErrorText);
-            rows.Bytes(number?.Digest);
-            rows.Bytes(number?.Sealed);
+            rows.Bytes(numberDigest);
             rows.Text(warnings);
             if (rows.Length >= FlushAt) await FlushAsync(cancellationToken);
         }

@@ -21,7 +21,7 @@ public sealed class SqliteJpsResultStore : JpsResultStore
 
     private sealed class Sink(SqliteCommand command, long fileId) : IJpsRowSink
     {
-        public async ValueTask AddAsync(JpsResultRow row, string? warnings, NumberSeal? number, CancellationToken cancellationToken)
+        public async ValueTask AddAsync(JpsResultRow row, string? warnings, byte[]? numberDigest, CancellationToken cancellationToken)
         {
             var p = command.Parameters;
             p[0].Value = row.MunicipalityCode; p[1].Value = fileId; p[2].Value = row.Line; p[3].Value = row.FilingCode;
@@ -30,7 +30,7 @@ public sealed class SqliteJpsResultStore : JpsResultStore
             p[12].Value = DbValues.Param(row.Address); p[13].Value = (object?)row.InsuredCategory ?? DBNull.Value; p[14].Value = DbValues.Param(row.AcquiredOn);
             p[15].Value = DbValues.Param(row.AcquisitionReason); p[16].Value = DbValues.Param(row.LostOn); p[17].Value = DbValues.Param(row.LossReason);
             p[18].Value = row.Result; p[19].Value = DbValues.Param(row.ErrorCode); p[20].Value = DbValues.Param(row.ErrorText);
-            p[21].Value = (object?)number?.Digest ?? DBNull.Value; p[22].Value = (object?)number?.Sealed ?? DBNull.Value; p[23].Value = DbValues.Param(warnings);
+            p[21].Value = (object?)numberDigest ?? DBNull.Value; p[22].Value = DbValues.Param(warnings);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 

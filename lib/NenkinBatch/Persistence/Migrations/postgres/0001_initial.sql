@@ -106,6 +106,7 @@ CREATE UNIQUE INDEX ux_jps_result_file_content ON jps_result_file (municipality_
 -- Append-only, written a whole file at a time by one binary COPY: no foreign key and no btree, whose per-row
 -- upkeep cost more than the load itself (measured on a million rows); a BRIN index on file_id finds a file's rows,
 -- and (file_id, line_number) is unique by construction (the import writes each line of a file once, in one transaction).
+-- JPS's 個人番号 is kept only as a keyed digest: reconcile compares numbers, and nothing needs this one in clear.
 CREATE TABLE jps_result (
     municipality_code    char(6)  NOT NULL,
     file_id              bigint   NOT NULL,
@@ -129,7 +130,6 @@ CREATE TABLE jps_result (
     error_code           text,
     error_text           text,
     number_digest        bytea,
-    number_sealed        bytea,
     warnings             text
 );
 CREATE INDEX ix_jps_result_file ON jps_result USING brin (file_id);

@@ -105,6 +105,7 @@ CREATE UNIQUE INDEX ux_jps_result_file_content ON jps_result_file (municipality_
 
 -- Written a whole file at a time in one transaction; no foreign key to jps_result_file (the import writes both together),
 -- whose per-row check costs more than the insert itself on a million-row list.
+-- JPS's 個人番号 is kept only as a keyed digest: reconcile compares numbers, and nothing needs this one in clear.
 CREATE TABLE jps_result (
     municipality_code    text  NOT NULL,
     file_id              integer   NOT NULL,
@@ -128,7 +129,6 @@ CREATE TABLE jps_result (
     error_code           text,
     error_text           text,
     number_digest        blob,
-    number_sealed        blob,
     warnings             text,
     PRIMARY KEY (file_id, line_number)
 );
