@@ -9,14 +9,16 @@ namespace NenkinBatch.Tests.EndToEnd;
 public class HelpTextTests
 {
     [Theory]
-    [InlineData("nenkin-admin", new string[0])]
-    [InlineData("nenkin-admin.load-members", new[] { "load-members" })]
-    [InlineData("nenkin-admin.runs", new[] { "runs" })]
-    [InlineData("nenkin-admin.generate", new[] { "generate" })]
-    public async Task Help_MatchesApprovedText(string name, string[] command)
+    [InlineData("nenkin-admin", new string[0], "admin")]
+    [InlineData("nenkin-admin.load-members", new[] { "load-members" }, "admin")]
+    [InlineData("nenkin-admin.runs", new[] { "runs" }, "admin")]
+    [InlineData("nenkin-admin.generate", new[] { "generate" }, "admin")]
+    [InlineData("nenkin-import", new string[0], "import")]
+    public async Task Help_MatchesApprovedText(string name, string[] command, string executable)
     {
         var env = new Dictionary<string, string> { ["LANG"] = "C.UTF-8", ["LC_ALL"] = "C.UTF-8", ["COLUMNS"] = "120" };
-        var result = await AdminProcess.RunAsync(Path.GetTempPath(), env, [.. command, "--help"]);
+        var dll = executable == "import" ? AdminProcess.ImportDll : AdminProcess.AdminDll;
+        var result = await AdminProcess.RunDllAsync(dll, Path.GetTempPath(), env, [.. command, "--help"]);
         result.ExitCode.ShouldBe(0);
 
         var folder = Path.Combine(AdminProcess.RepositoryRoot, "tests", "NenkinBatch.Tests", "EndToEnd", "Approved");

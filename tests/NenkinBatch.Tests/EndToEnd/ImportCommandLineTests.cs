@@ -1,0 +1,46 @@
+using NenkinBatch.Runtime;
+using NenkinBatch.Tests.Support;
+
+namespace NenkinBatch.Tests.EndToEnd;
+
+/// <summary>nenkin-import as a scheduler runs it: exit codes, messages naming file, line and field, no stack traces.</summary>
+public class ImportCommandLineTests
+{
+    private static string Sample(string path) => Path.Combine(AdminProcess.RepositoryRoot, "samples", path);
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Import_SampleThenBrokenFiles_ExitCodesSayWhichCase(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        var env = database.Environment();
+
+        var good = await AdminProcess.RunDllAsync(AdminProcess.ImportDll, database.Directory, env, Sample("city/jps-result.csv"), Sample("city/jps-result.dat"));
+        good.ExitCode.ShouldBe(0, good.All);
+        good.Out.ShouldContain("取込 80 行（ファイル 2 件）");
+
+        var rows = await AdminProcess.RunDllAsync(AdminProcess.ImportDll, database.Directory, env, Sample("broken/bad-dates.csv"));
+        rows.ExitCode.ShouldBe((int)ExitCode.CompletedWithRowErrors, rows.All);
+        rows.Error.ShouldContain("bad-dates.csv 6行目 項目「受付年月日」: 元号コード「2」");
+
+        var file = await AdminProcess.RunDllAsync(AdminProcess.ImportDll, database.Directory, env, Sample("broken/truncated.dat"));
+        file.ExitCode.ShouldBe((int)ExitCode.InputRejected, file.All);
+        file.Error.ShouldContain("truncated.dat: 最後のレコードが 137 バイトで途中で切れています");
+
+        foreach (var result in new[] { good, rows, file })
+        {
+            result.All.ShouldNotContain("   at ");
+            result.All.ShouldNotContain("Exception");
+        }
+        (await database.CountAsync("jps_result")).ShouldBe(80 + 9);
+    }
+
+    [Fact]
+    public async Task Import_NothingToImport_UsageError()
+    {
+        await using var database = await TestDatabase.CreateAsync(TestDatabase.Sqlite);
+        var result = await AdminProcess.RunDllAsync(AdminProcess.ImportDll, database.Directory, database.Environment());
+        result.ExitCode.ShouldBe((int)ExitCode.UsageError);
+        result.Error.ShouldContain("--inbox");
+    }
+}
