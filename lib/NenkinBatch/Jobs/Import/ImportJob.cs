@@ -91,7 +91,8 @@ public sealed class ImportJob(ImportOptions options) : Job
                 if (inspectionRejected is not null) throw inspectionRejected;
                 var layout = layouts.Count == 1 ? layouts[0] : await LayoutDetector.DetectAsync(input!, layouts, cancellationToken);
                 var file = new FileImport(context, jps, protector, layout, input!, options, tally, rejectedCsv);
-                if (await file.RunAsync(cancellationToken))
+                // A dry run keeps nothing, so it leaves the inbox as it found it too.
+                if (await file.RunAsync(cancellationToken) && !context.DryRun)
                     _inbox?.MoveToProcessed(path);
             }
             catch (InputRejectedException rejected)
@@ -101,7 +102,7 @@ public sealed class ImportJob(ImportOptions options) : Job
                 context.Log.Error("ファイルを受け付けません（何も保存していません）: {0}", message);
                 await context.RecordProblemsAsync([RowProblem.Error(rejected.File, null, null, null, rejected.Reason)]);
                 rejectedCsv.Add(RowProblem.Error(rejected.File, null, null, null, rejected.Reason + " " + rejected.WhatToDo));
-                _inbox?.MoveToRejected(path, message);
+                if (!context.DryRun) _inbox?.MoveToRejected(path, message);
             }
         }
 

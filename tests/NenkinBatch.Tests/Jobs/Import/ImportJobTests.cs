@@ -169,4 +169,19 @@ public class ImportJobTests
         var (next, nextCounts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.FromMilliseconds(50) });
         (next.ExitCode, nextCounts["imported"]).ShouldBe((0, 40L));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Import_DryRun_CountsEverythingKeepsNothing_LeavesTheInbox(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        var inbox = Directory.CreateDirectory(Path.Combine(database.Directory, "inbox")).FullName;
+        File.Copy(Path.Combine(Samples, "city", CityFiles.JpsCsvFile), Path.Combine(inbox, "a.csv"));
+        var run = await InProcess.RunAsync(new ImportJob(new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.Zero }), database.Settings(), dryRun: true);
+        run.ExitCode.ShouldBe(0, run.Error);
+        run.Summary!.ShouldContain("\"imported\": 40");
+        (await database.CountAsync("jps_result")).ShouldBe(0);
+        (await database.CountAsync("jps_result_file")).ShouldBe(0);
+        File.Exists(Path.Combine(inbox, "a.csv")).ShouldBeTrue();
+    }
 }
