@@ -1,11 +1,8 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using NenkinBatch.Formats;
-using NenkinBatch.Formats.Jps;
 using NenkinBatch.Formats.Layouts;
 using NenkinBatch.Persistence;
-using NenkinBatch.Persistence.Audit;
 using NenkinBatch.Persistence.Jps;
 using NenkinBatch.Runtime;
 
