@@ -16,17 +16,19 @@ public static class IndividualNumberKeys
             ?? (context.Store.Kind == StoreKind.Sqlite
                 ? context.Store.Target.Display + ".key"
                 : throw new OperatorException(ExitCode.UsageError, "PostgreSQL では個人番号の暗号鍵ファイルを設定 keyFile（環境変数 NENKIN_KEY_FILE）で指定してください。"));
-        await using var connection = await context.Store.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT (SELECT count(*) FROM person_individual_number WHERE municipality_code = @m)
-                 + (SELECT count(*) FROM jps_result WHERE municipality_code = @m AND number_digest IS NOT NULL)
-            """;
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "m";
-        parameter.Value = context.Municipality.Value;
-        command.Parameters.Add(parameter);
-        var stored = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        var stored = await context.ReadAsync(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT (SELECT count(*) FROM person_individual_number WHERE municipality_code = @m)
+                     + (SELECT count(*) FROM jps_result WHERE municipality_code = @m AND number_digest IS NOT NULL)
+                """;
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "m";
+            parameter.Value = context.Municipality.Value;
+            command.Parameters.Add(parameter);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }, cancellationToken);
         return IndividualNumberProtector.FromKeyFile(keyFile, createIfMissing: stored == 0);
     }
 }

@@ -85,6 +85,23 @@ public sealed class JobContext
     public Task CommitChunkAsync(Func<DbConnection, DbTransaction, Task<RunCounts>> work, string checkpoint, IReadOnlyCollection<RowProblem> problems) =>
         CommitChunkAsync(async (connection, transaction) => new ChunkResult(await work(connection, transaction), problems), checkpoint);
 
+    /// <summary>A read outside any chunk, retried like a chunk on a transient failure.</summary>
+    public async Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Resilience.ExecuteAsync(async ct =>
+            {
+                await using var connection = await Store.OpenAsync(ct);
+                return await read(connection, ct);
+            }, cancellationToken);
+        }
+        catch (Exception e) when (Store.IsTransient(e))
+        {
+            throw new DatabaseUnavailableException(e);
+        }
+    }
+
     /// <summary>Records problems on their own (a file rejected whole leaves nothing else to commit).</summary>
     public async Task RecordProblemsAsync(IReadOnlyCollection<RowProblem> problems)
     {

@@ -18,9 +18,7 @@ internal sealed class FileImport(JobContext context, JpsResultStore jps, Individ
     /// <returns>True when the file is in the database now (imported, or already there).</returns>
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
-        ImportedFile? earlier;
-        await using (var connection = await context.Store.OpenAsync(cancellationToken))
-            earlier = await jps.FindImportedAsync(connection, context.Municipality, input.Sha256, cancellationToken);
+        var earlier = await context.ReadAsync((connection, ct) => jps.FindImportedAsync(connection, context.Municipality, input.Sha256, ct), cancellationToken);
         if (earlier is not null && !options.Reimport)
         {
             context.Counts["files_skipped"]++;

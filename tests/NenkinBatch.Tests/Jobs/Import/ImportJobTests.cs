@@ -154,16 +154,22 @@ public class ImportJobTests
         var bytes = await File.ReadAllBytesAsync(Path.Combine(Samples, "city", CityFiles.JpsCsvFile));
         await using (var writer = new FileStream(growing, FileMode.Create, FileAccess.Write, FileShare.ReadWrite))
         {
-            await writer.WriteAsync(bytes.AsMemory(0, 1000));
-            await writer.FlushAsync();
+            // The transfer keeps writing a little at a time for as long as the import looks at the folder.
+            var written = 0;
             var import = ImportAsync(database, new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.FromMilliseconds(400) });
-            await Task.Delay(100);
-            await writer.WriteAsync(bytes.AsMemory(1000));
-            await writer.FlushAsync();
+            while (!import.IsCompleted && written < bytes.Length - 20)
+            {
+                await writer.WriteAsync(bytes.AsMemory(written, 20));
+                await writer.FlushAsync();
+                written += 20;
+                await Task.Delay(20);
+            }
             var (run, counts) = await import;
+            written.ShouldBeLessThan(bytes.Length - 20, "the import outlasted the whole transfer; the test proves nothing");
             run.ExitCode.ShouldBe(0, run.Error);
             counts["files_imported"].ShouldBe(0);
             run.Out.ShouldContain("書き込み中");
+            await writer.WriteAsync(bytes.AsMemory(written));
         }
         File.Exists(growing).ShouldBeTrue();
         var (next, nextCounts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.FromMilliseconds(50) });
