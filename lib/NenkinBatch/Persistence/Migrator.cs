@@ -50,6 +50,12 @@ public sealed class Migrator(Store store, TimeProvider clock)
     /// <summary>Applies what is pending; returns the migrations applied now (none on a second run).</summary>
     public async Task<IReadOnlyList<Migration>> MigrateAsync(CancellationToken cancellationToken)
     {
+        // Read first: a current schema needs no write transaction, which on SQLite would wait behind any running job.
+        if (!await store.IsNewAsync(cancellationToken) && (await PendingAsync(cancellationToken)).Count == 0)
+        {
+            await VerifyChecksumsAsync(cancellationToken);
+            return [];
+        }
         await store.EnsureContainerAsync(cancellationToken);
         var applied = new List<Migration>();
         await using var connection = await store.OpenAsync(cancellationToken);
@@ -76,6 +82,17 @@ public sealed class Migrator(Store store, TimeProvider clock)
             applied.Add(migration);
         }
         return applied;
+    }
+
+    private async Task VerifyChecksumsAsync(CancellationToken cancellationToken)
+    {
+        var shipped = Available.ToDictionary(m => m.Version);
+        foreach (var applied in await AppliedAsync(cancellationToken))
+        {
+            if (shipped.TryGetValue(applied.Version, out var migration) && !string.Equals(migration.Checksum, applied.Checksum, StringComparison.Ordinal))
+                throw new Runtime.OperatorException(Runtime.ExitCode.RefusedBySafetyRule,
+                    $"適用済みのマイグレーション {migration.Version:D4}_{migration.Name} が変更されています。配布物とデータベースの版が合っているか確認してください。");
+        }
     }
 
     /// <summary>The migrations not yet applied, in order.</summary>

@@ -65,7 +65,7 @@ public static class JobRunner
             // Registry writes are retried like chunks: a dropped connection must not fail a run that could go on.
             Task<T> Db<T>(Func<CancellationToken, Task<T>> action) => WithDatabaseAsync(store, pipeline, ct => new ValueTask<T>(action(ct)), cancellationToken);
 
-            await WithDatabaseAsync(store, pipeline, ct => EnsureSchemaAsync(store, clock, log, ct), cancellationToken);
+            // The lock comes first: a second instance must say "already running" at once, not wait behind the first one's writes.
             var jobLock = await WithDatabaseAsync(store, pipeline, ct => new ValueTask<IAsyncDisposable?>(store.TryLockJobAsync(job.Name, settings.Municipality, ct)), cancellationToken);
             if (jobLock is null)
             {
@@ -76,6 +76,7 @@ public static class JobRunner
             }
             await using (jobLock)
             {
+                await WithDatabaseAsync(store, pipeline, ct => EnsureSchemaAsync(store, clock, log, ct), cancellationToken);
                 foreach (var abandoned in await Db(ct => registry.FailAbandonedAsync(settings.Municipality, job.Name, ct)))
                     log.Warn("実行番号 {0} は途中で終了していたため、失敗（FAILED）として記録しました。", abandoned);
 

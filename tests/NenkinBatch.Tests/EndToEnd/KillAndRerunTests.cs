@@ -33,6 +33,8 @@ public class KillAndRerunTests
             using var running = AdminProcess.Start(database.Directory, env, "load-members", file);
             var run = await WaitForCheckpointAsync(registry, running, target);
 
+            // Frozen where it stands (SIGSTOP keeps its lock), so nothing it does races what the test checks next.
+            await Signal("STOP", running);
             if (kill == 0)
             {
                 var second = await AdminProcess.RunAsync(database.Directory, env, "load-members", file);
@@ -81,7 +83,7 @@ public class KillAndRerunTests
         using var running = AdminProcess.Start(database.Directory, env, "load-members", file);
         var stderr = running.StandardError.ReadToEndAsync();
         var run = await WaitForCheckpointAsync(registry, running, 1000);
-        using (var term = Process.Start("kill", ["-TERM", running.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
+        await Signal("TERM", running);
         await running.WaitForExitAsync();
 
         running.ExitCode.ShouldBe((int)ExitCode.Interrupted, await stderr);
@@ -119,6 +121,12 @@ public class KillAndRerunTests
             await Task.Delay(5);
         }
         throw new TimeoutException($"no checkpoint at line {line} within two minutes");
+    }
+
+    private static async Task Signal(string signal, Process process)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
     }
 
     private static long CheckpointLine(string? checkpoint) => checkpoint is null ? 0 : long.Parse(checkpoint.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture);

@@ -46,4 +46,20 @@ public class MigratorTests
         }
         (await database.CountAsync("audit_log")).ShouldBe(1);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task MigrateAsync_AppliedMigrationChangedSinceApplied_RefusedBySafetyRule(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        await using (var connection = await database.Store.OpenAsync(default))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "UPDATE schema_migration SET checksum = 'edited' WHERE version = 1";
+            await command.ExecuteNonQueryAsync();
+        }
+        var error = await Should.ThrowAsync<NenkinBatch.Runtime.OperatorException>(() => new Migrator(database.Store, TimeProvider.System).MigrateAsync(default));
+        error.ExitCode.ShouldBe(NenkinBatch.Runtime.ExitCode.RefusedBySafetyRule);
+        error.Message.ShouldContain("0001_initial");
+    }
 }
