@@ -47,4 +47,27 @@ public static class KanaWidth
         }
         return builder.ToString();
     }
+
+    /// <summary>Half-width katakana to full-width, joining ﾞ and ﾟ with the kana before them (ｶﾞ → ガ).</summary>
+    public static string ToFullWidth(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var h = Half.IndexOf(text[i], StringComparison.Ordinal);
+            if (h < 0)
+            {
+                builder.Append(text[i] == ' ' ? '\u3000' : text[i]);
+                continue;
+            }
+            var full = Full[h];
+            var mark = i + 1 < text.Length ? text[i + 1] : '\0';
+            int v;
+            if (mark == 'ﾞ' && (v = VoicedBase.IndexOf(full, StringComparison.Ordinal)) >= 0) { full = Voiced[v]; i++; }
+            else if (mark == 'ﾞ' && full == 'ウ') { full = 'ヴ'; i++; }
+            else if (mark == 'ﾟ' && (v = SemiVoicedBase.IndexOf(full, StringComparison.Ordinal)) >= 0) { full = SemiVoiced[v]; i++; }
+            builder.Append(full);
+        }
+        return builder.ToString();
+    }
 }

@@ -1,0 +1,76 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+
+namespace NenkinBatch.Matching;
+
+/// <summary>How two kanji names compared; each a comparison level of its own, strongest first.</summary>
+public enum KanjiLevel
+{
+    Exact,
+    /// <summary>Equal once ideographic variation selectors are set aside (辻󠄀 = 辻).</summary>
+    WithoutVariationSelectors,
+    /// <summary>Equal once 異体字 are folded through the variant table (髙橋 = 高橋). Weaker than exact.</summary>
+    VariantFolded,
+    /// <summary>Equal with each 〓 (or ■) standing for one character JPS could not write. Weaker still.</summary>
+    Wildcard,
+    Different,
+}
+
+/// <summary>
+/// Kanji name comparison (DOMAIN.md): NFC only — never NFKC on kanji; variation selectors stripped for
+/// comparison; 異体字 folded through a data table; 〓 a one-character wildcard; Private Use Area characters
+/// (外字) equal only to themselves, never folded nor matched by 〓.
+/// </summary>
+public sealed class KanjiName(FrozenDictionary<int, int> variants)
+{
+    public static KanjiName BuiltIn { get; } = new(LoadVariants());
+
+    public KanjiLevel Compare(string jps, string local)
+    {
+        var (a, b) = (Runes(jps), Runes(local));
+        if (a.SequenceEqual(b)) return KanjiLevel.Exact;
+        var (na, nb) = (a.Where(r => !IsVariationSelector(r)).ToList(), b.Where(r => !IsVariationSelector(r)).ToList());
+        if (na.SequenceEqual(nb)) return KanjiLevel.WithoutVariationSelectors;
+        var (fa, fb) = (na.Select(Fold).ToList(), nb.Select(Fold).ToList());
+        if (fa.SequenceEqual(fb)) return KanjiLevel.VariantFolded;
+        if (fa.Count == fb.Count && fa.Any(IsWildcard) && fa.Zip(fb).All(p => p.First == p.Second || (IsWildcard(p.First) && !IsPrivateUse(p.Second))))
+            return KanjiLevel.Wildcard;
+        return KanjiLevel.Different;
+    }
+
+    private int Fold(int rune) => !IsPrivateUse(rune) && variants.TryGetValue(rune, out var folded) ? folded : rune;
+
+    /// <summary>NFC and no spaces: 氏 and 名 are compared as one string.</summary>
+    private static List<int> Runes(string text) =>
+        text.Normalize(NormalizationForm.FormC).EnumerateRunes().Where(r => r.Value is not (' ' or '\u3000')).Select(r => r.Value).ToList();
+
+    private static bool IsVariationSelector(int rune) => rune is >= 0xE0100 and <= 0xE01EF or >= 0xFE00 and <= 0xFE0F;
+    private static bool IsWildcard(int rune) => rune is '〓' or '■';
+    private static bool IsPrivateUse(int rune) => rune is >= 0xE000 and <= 0xF8FF or >= 0xF0000 and <= 0x10FFFD;
+
+    private static FrozenDictionary<int, int> LoadVariants()
+    {
+        using var stream = typeof(KanjiName).Assembly.GetManifestResourceStream("matching/kanji-variants.tsv")
+            ?? throw new InvalidOperationException("kanji variant table missing from the assembly");
+        using var reader = new StreamReader(stream);
+        var table = new Dictionary<int, int>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var parts = line.Split('\t');
+            table[char.ConvertToUtf32(parts[0], 0)] = char.ConvertToUtf32(parts[1], 0);
+        }
+        return table.ToFrozenDictionary();
+    }
+}
+
+/// <summary>Alphabet names of foreign residents: NFKC, upper case, compared as a set of tokens (family and given names swap).</summary>
+public static class AlphabetName
+{
+    public static bool SameTokens(string a, string b) => Tokens(a).SetEquals(Tokens(b));
+
+    public static HashSet<string> Tokens(string name) =>
+        name.Normalize(NormalizationForm.FormKC).ToUpper(CultureInfo.InvariantCulture)
+            .Split([' ', '\u3000', ',', '.'], StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+}
