@@ -26,17 +26,4 @@ public static class TextEncodings
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         return CodePagesEncodingProvider.Instance;
     }
-
-    public static bool CanEncodeCp932(string text)
-    {
-        try
-        {
-            Cp932Strict.GetByteCount(text);
-            return true;
-        }
-        catch (EncoderFallbackException)
-        {
-            return false;
-        }
-    }
 }

@@ -54,8 +54,6 @@ public sealed record Layout
     public WarekiCodec Wareki => _wareki ??= new WarekiCodec(EraCodes);
     private WarekiCodec? _wareki;
 
-    public LayoutField Field(string name) => IndexOf(name) is var i and >= 0 ? Fields[i] : throw new KeyNotFoundException($"layout {Name} has no field {name}");
-
     /// <summary>The position of a field in <see cref="Fields"/>, or -1.</summary>
     /// <remarks>
     /// Called for every field of every row with a name written in code: names are interned when the layout
