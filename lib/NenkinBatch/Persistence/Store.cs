@@ -20,7 +20,7 @@ public abstract class Store
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>Takes the one-at-a-time lock of a job for one municipality, or returns null when someone holds it.</summary>
-    public abstract Task<IAsyncDisposable?> TryLockJobAsync(string job, MunicipalityCode municipality, CancellationToken cancellationToken);
+    public abstract Task<IJobLock?> TryLockJobAsync(string job, MunicipalityCode municipality, CancellationToken cancellationToken);
 
     /// <summary>True when the schema has never been migrated (a new embedded file, an empty database).</summary>
     public abstract Task<bool> IsNewAsync(CancellationToken cancellationToken);

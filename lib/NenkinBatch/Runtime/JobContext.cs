@@ -67,6 +67,7 @@ public sealed class JobContext
     public required string JobName { get; init; }
     public required long RunId { get; init; }
     public required ResiliencePipeline Resilience { get; init; }
+    public required IJobLock Lock { get; init; }
     public required CodeTables Codes { get; init; }
     public required ProgressReporter Progress { get; init; }
     public required TextWriter Out { get; init; }
@@ -134,6 +135,9 @@ public sealed class JobContext
                 await using var connection = await Store.OpenAsync(ct);
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 var chunk = await work(connection, transaction);
+                if (!await Lock.IsHeldAsync(connection, transaction, ct))
+                    throw new OperatorException(ExitCode.RefusedBySafetyRule,
+                        "実行中にジョブのロックが失われました（ロック用のデータベース接続が切れました）。この区切りは保存していません。同じコマンドを再実行すると確定済みの箇所から再開します。");
                 await RunRegistry.AddProblemsAsync(connection, transaction, RunId, Municipality, chunk.Problems, ct);
                 if (DryRun)
                 {

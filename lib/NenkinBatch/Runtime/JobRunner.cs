@@ -66,7 +66,7 @@ public static class JobRunner
             Task<T> Db<T>(Func<CancellationToken, Task<T>> action) => WithDatabaseAsync(store, pipeline, ct => new ValueTask<T>(action(ct)), cancellationToken);
 
             // The lock comes first: a second instance must say "already running" at once, not wait behind the first one's writes.
-            var jobLock = await WithDatabaseAsync(store, pipeline, ct => new ValueTask<IAsyncDisposable?>(store.TryLockJobAsync(job.Name, settings.Municipality, ct)), cancellationToken);
+            var jobLock = await WithDatabaseAsync(store, pipeline, ct => new ValueTask<IJobLock?>(store.TryLockJobAsync(job.Name, settings.Municipality, ct)), cancellationToken);
             if (jobLock is null)
             {
                 var holder = await registry.RunningAsync(settings.Municipality, job.Name, cancellationToken);
@@ -106,7 +106,7 @@ public static class JobRunner
 
                 var context = new JobContext
                 {
-                    Settings = settings, Store = store, Clock = clock, Log = log, JobName = job.Name, RunId = runId.Value,
+                    Settings = settings, Store = store, Clock = clock, Log = log, JobName = job.Name, RunId = runId.Value, Lock = jobLock,
                     Resilience = pipeline, Codes = codes, Out = invocation.Out, DryRun = invocation.DryRun,
                     ResumeCheckpoint = resumable?.Checkpoint, Counts = counts,
                     Progress = new ProgressReporter(log, clock, invocation.Interactive, invocation.Error),

@@ -25,7 +25,7 @@ public sealed class PostgresStore : Store
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    public override async Task<IAsyncDisposable?> TryLockJobAsync(string job, MunicipalityCode municipality, CancellationToken cancellationToken)
+    public override async Task<IJobLock?> TryLockJobAsync(string job, MunicipalityCode municipality, CancellationToken cancellationToken)
     {
         // Not pooled: a session lock must live exactly as long as this connection, and die with the process.
         var lockBuilder = new NpgsqlConnectionStringBuilder(_builder.ConnectionString)
@@ -37,7 +37,7 @@ public sealed class PostgresStore : Store
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended(@key, 0))", connection);
         command.Parameters.AddWithValue("key", $"nenkinbatch:{Schema}:{municipality.Value}:{job}");
-        if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!) return connection;
+        if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!) return new AdvisoryJobLock(connection);
         await connection.DisposeAsync();
         return null;
     }
@@ -72,4 +72,20 @@ public sealed class PostgresStore : Store
     public override Audit.IAuditWriter CreateAuditWriter() => new PostgresAuditWriter();
 
     private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>A session advisory lock on its own connection, found again by that connection's backend process id.</summary>
+    private sealed class AdvisoryJobLock(NpgsqlConnection connection) : IJobLock
+    {
+        private readonly int _backend = connection.ProcessID;
+
+        public async Task<bool> IsHeldAsync(DbConnection work, DbTransaction transaction, CancellationToken cancellationToken)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = @pid AND granted)", (NpgsqlConnection)work, (NpgsqlTransaction)transaction);
+            command.Parameters.AddWithValue("pid", _backend);
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        public ValueTask DisposeAsync() => connection.DisposeAsync();
+    }
 }

@@ -24,7 +24,7 @@ public sealed class SqliteStore(DatabaseTarget target) : Store(target)
         return connection;
     }
 
-    public override Task<IAsyncDisposable?> TryLockJobAsync(string job, MunicipalityCode municipality, CancellationToken cancellationToken)
+    public override Task<IJobLock?> TryLockJobAsync(string job, MunicipalityCode municipality, CancellationToken cancellationToken)
     {
         // The OS releases the lock when the holder dies, however it dies: a killed run never leaves it held.
         var path = $"{FilePath}.{municipality.Value}.{job}.lock";
@@ -32,11 +32,11 @@ public sealed class SqliteStore(DatabaseTarget target) : Store(target)
         try
         {
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            return Task.FromResult<IAsyncDisposable?>(stream);
+            return Task.FromResult<IJobLock?>(new FileJobLock(stream));
         }
         catch (IOException)
         {
-            return Task.FromResult<IAsyncDisposable?>(null);
+            return Task.FromResult<IJobLock?>(null);
         }
     }
 
