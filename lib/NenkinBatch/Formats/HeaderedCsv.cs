@@ -13,6 +13,20 @@ public sealed class HeaderedRecord(long line, string[] fields, int[] index, stri
     public string? this[int column] => index[column] < fields.Length ? FieldText.Clean(fields[index[column]]) : null;
 
     public string ColumnName(int column) => columns[column];
+
+    /// <summary>
+    /// A parser over this record's fields in the layout's order (the reader asked for the layout's labels as columns),
+    /// already holding the error of a record cut short.
+    /// </summary>
+    public Layouts.FieldParser Parser(Layouts.Layout layout, Domain.Codes.CodeTables codes, string file)
+    {
+        var values = new string?[columns.Length];
+        for (var i = 0; i < values.Length; i++) values[i] = this[i];
+        var parser = new Layouts.FieldParser(layout, codes, file, Line).With(values);
+        if (FieldCount < ExpectedCount)
+            parser.Problems.Add(RowProblem.Error(file, Line, null, null, $"項目数が {FieldCount} で、見出しの {ExpectedCount} に足りません（行が途中で切れています）"));
+        return parser;
+    }
 }
 
 /// <summary>

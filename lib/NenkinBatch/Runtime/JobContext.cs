@@ -37,7 +37,8 @@ public sealed class RunCounts
 
     public RunCounts Plus(RunCounts delta)
     {
-        var sum = FromJson(ToJson());
+        var sum = new RunCounts();
+        sum.Add(this);
         sum.Add(delta);
         return sum;
     }
@@ -158,6 +159,19 @@ public sealed class JobContext
         Counts.Add(result!.Counts);
         return result;
     }
+}
+
+/// <summary>Checkpoints of line-oriented jobs: "line:N", the last data line committed.</summary>
+public static class LineCheckpoint
+{
+    public static string Of(long line) => "line:" + line.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The line a checkpoint names, 0 for none (and for a checkpoint of another form, such as an import's "file:…").</summary>
+    public static long LineOf(string? checkpoint) =>
+        checkpoint is not null && checkpoint.StartsWith("line:", StringComparison.Ordinal)
+        && long.TryParse(checkpoint.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var line)
+            ? line
+            : 0;
 }
 
 /// <summary>What one committed chunk did: its counts and the problems it found.</summary>

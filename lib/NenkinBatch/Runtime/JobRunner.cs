@@ -100,7 +100,7 @@ public static class JobRunner
                 if (resumable is not null)
                 {
                     counts = RunCounts.FromJson(resumable.Counts);
-                    await Db(async ct => { await registry.CopyProblemsAsync(resumable.RunId, runId.Value, CheckpointLine(resumable.Checkpoint), ct); return true; });
+                    await Db(async ct => { await registry.CopyProblemsAsync(resumable.RunId, runId.Value, LineCheckpoint.LineOf(resumable.Checkpoint), ct); return true; });
                     log.Info("失敗した実行番号 {0} の続き（{1}）から再開します。", resumable.RunId, resumable.Checkpoint);
                 }
 
@@ -195,9 +195,6 @@ public static class JobRunner
             log.Warn("実行番号 {0} の終了をデータベースに記録できませんでした（{1}）。次回の実行で失敗として記録されます。", runId, e.GetType().Name);
         }
     }
-
-    private static long CheckpointLine(string? checkpoint) =>
-        checkpoint is not null && long.TryParse(checkpoint.AsSpan(checkpoint.IndexOf(':', StringComparison.Ordinal) + 1), out var line) ? line : 0;
 
     private static string FormatCounts(RunCounts counts) =>
         counts.Entries.Any() ? " " + string.Join("、", counts.Entries.Select(e => $"{e.Key} {e.Value:N0}")) : "";

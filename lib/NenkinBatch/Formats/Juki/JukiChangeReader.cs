@@ -12,14 +12,7 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
         var file = Path.GetFileName(path);
         var columns = layout.Fields.Select(f => f.Label).ToArray();
         await foreach (var record in HeaderedCsv.ReadAsync(path, layout.Name, columns, skipThroughLine, null, cancellationToken))
-        {
-            var raw = new string?[columns.Length];
-            for (var i = 0; i < columns.Length; i++) raw[i] = record[i];
-            var p = new FieldParser(layout, codes, file, record.Line);
-            if (record.FieldCount < record.ExpectedCount)
-                p.Problems.Add(RowProblem.Error(file, record.Line, null, null, $"項目数が {record.FieldCount} で、見出しの {record.ExpectedCount} に足りません（行が途中で切れています）"));
-            yield return Parse(p.With(raw), record.Line);
-        }
+            yield return Parse(record.Parser(layout, codes, file), record.Line);
     }
 
     private static JukiReadResult Parse(FieldParser p, long line)

@@ -29,14 +29,7 @@ public sealed class MembersCsvReader(CodeTables codes)
         var file = Path.GetFileName(path);
         var columns = Columns.ToArray();
         await foreach (var record in HeaderedCsv.ReadAsync(path, MembersLayout.Name, columns, skipThroughLine, stream => _stream = stream, cancellationToken))
-        {
-            var raw = new string?[columns.Length];
-            for (var i = 0; i < columns.Length; i++) raw[i] = record[i];
-            var p = new FieldParser(MembersLayout, codes, file, record.Line).With(raw);
-            if (record.FieldCount < record.ExpectedCount)
-                p.Problems.Add(RowProblem.Error(file, record.Line, null, null, $"項目数が {record.FieldCount} で、見出しの {record.ExpectedCount} に足りません（行が途中で切れています）"));
-            yield return Parse(p, file, record.Line);
-        }
+            yield return Parse(record.Parser(MembersLayout, codes, file), file, record.Line);
     }
 
     private static MemberReadResult Parse(FieldParser p, string file, long line)

@@ -35,7 +35,7 @@ public sealed class LoadMembersJob(string path) : Job
         var protector = await IndividualNumberKeys.OpenAsync(context, cancellationToken);
         var writer = context.Store.CreateMemberWriter();
         var reader = new MembersCsvReader(context.Codes);
-        var resumeLine = ParseCheckpoint(context.ResumeCheckpoint);
+        var resumeLine = LineCheckpoint.LineOf(context.ResumeCheckpoint);
         var chunk = new List<MemberReadResult>(context.Settings.ChunkSize);
         long lastLine = resumeLine;
 
@@ -69,7 +69,7 @@ public sealed class LoadMembersJob(string path) : Job
             var end = rows[^1].Line;
             await context.CommitChunkAsync(
                 (connection, transaction) => ApplyAsync(context, writer, protector, rows, connection, transaction),
-                $"line:{end.ToString(CultureInfo.InvariantCulture)}", problems);
+                LineCheckpoint.Of(end), problems);
             context.Progress.Report(context.Counts["read"], reader.Fraction);
         }
     }
@@ -103,11 +103,6 @@ public sealed class LoadMembersJob(string path) : Job
 
     private static bool SamePerson(MemberReadResult previous, MemberReadResult next) =>
         previous.Row is { } a && next.Row is { } b && string.Equals(a.Person.AtenaNumber, b.Person.AtenaNumber, StringComparison.Ordinal);
-
-    private static long ParseCheckpoint(string? checkpoint) =>
-        checkpoint is not null && checkpoint.StartsWith("line:", StringComparison.Ordinal)
-            ? long.Parse(checkpoint.AsSpan(5), CultureInfo.InvariantCulture)
-            : 0;
 
     /// <summary>Decides each row against what is stored (and what earlier rows of the chunk changed) and writes only the differences.</summary>
     private static async Task<RunCounts> ApplyAsync(JobContext context, IMemberWriter writer, IndividualNumberProtector protector,
