@@ -26,17 +26,36 @@ public sealed class KanjiName(FrozenDictionary<int, int> variants)
 {
     public static KanjiName BuiltIn { get; } = new(LoadVariants());
 
-    public KanjiLevel Compare(string jps, string local)
+    public KanjiLevel Compare(string jps, string local) => Compare(Key(jps), Key(local));
+
+    /// <summary>A name's comparison forms, computed once: NFC without spaces, without variation selectors, variants folded.</summary>
+    public KanjiKey Key(string name)
     {
-        var (a, b) = (Runes(jps), Runes(local));
-        if (a.SequenceEqual(b)) return KanjiLevel.Exact;
-        var (na, nb) = (a.Where(r => !IsVariationSelector(r)).ToList(), b.Where(r => !IsVariationSelector(r)).ToList());
-        if (na.SequenceEqual(nb)) return KanjiLevel.WithoutVariationSelectors;
-        var (fa, fb) = (na.Select(Fold).ToList(), nb.Select(Fold).ToList());
-        if (fa.SequenceEqual(fb)) return KanjiLevel.VariantFolded;
-        if (fa.Count == fb.Count && fa.Any(IsWildcard) && fa.Zip(fb).All(p => p.First == p.Second || (IsWildcard(p.First) && !IsPrivateUse(p.Second))))
-            return KanjiLevel.Wildcard;
-        return KanjiLevel.Different;
+        var runes = Runes(name);
+        var stripped = runes.Where(r => !IsVariationSelector(r)).ToList();
+        var folded = stripped.Select(Fold).ToList();
+        return new KanjiKey(Text(runes), Text(stripped), Text(folded), folded.Any(IsWildcard));
+    }
+
+    public static KanjiLevel Compare(KanjiKey jps, KanjiKey local)
+    {
+        if (string.Equals(jps.Exact, local.Exact, StringComparison.Ordinal)) return KanjiLevel.Exact;
+        if (string.Equals(jps.Stripped, local.Stripped, StringComparison.Ordinal)) return KanjiLevel.WithoutVariationSelectors;
+        if (string.Equals(jps.Folded, local.Folded, StringComparison.Ordinal)) return KanjiLevel.VariantFolded;
+        return jps.HasWildcard && WildcardEqual(jps.Folded, local.Folded) ? KanjiLevel.Wildcard : KanjiLevel.Different;
+    }
+
+    private static bool WildcardEqual(string jps, string local)
+    {
+        var (a, b) = (jps.EnumerateRunes().ToList(), local.EnumerateRunes().ToList());
+        return a.Count == b.Count && a.Zip(b).All(p => p.First == p.Second || (IsWildcard(p.First.Value) && !IsPrivateUse(p.Second.Value)));
+    }
+
+    private static string Text(List<int> runes)
+    {
+        var builder = new StringBuilder(runes.Count + 2);
+        foreach (var rune in runes) builder.Append(char.ConvertFromUtf32(rune));
+        return builder.ToString();
     }
 
     private int Fold(int rune) => !IsPrivateUse(rune) && variants.TryGetValue(rune, out var folded) ? folded : rune;
@@ -65,10 +84,19 @@ public sealed class KanjiName(FrozenDictionary<int, int> variants)
     }
 }
 
+/// <summary>A kanji name's comparison forms (see <see cref="KanjiName.Key"/>).</summary>
+public sealed record KanjiKey(string Exact, string Stripped, string Folded, bool HasWildcard);
+
 /// <summary>Alphabet names of foreign residents: NFKC, upper case, compared as a set of tokens (family and given names swap).</summary>
 public static class AlphabetName
 {
     public static bool SameTokens(string a, string b) => Tokens(a).SetEquals(Tokens(b));
+
+    /// <summary>The token set as one string (sorted, distinct): two names have the same tokens when their keys are equal.</summary>
+    public static string Key(string name) => string.Join(" ", Tokens(name).Order(StringComparer.Ordinal));
+
+    /// <summary>A name written in Latin letters (a foreign resident's alphabet name), half- or full-width.</summary>
+    public static bool IsAlphabet(string name) => name.Any(c => c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= 'Ａ' and <= 'Ｚ') or (>= 'ａ' and <= 'ｚ'));
 
     public static HashSet<string> Tokens(string name) =>
         name.Normalize(NormalizationForm.FormKC).ToUpper(CultureInfo.InvariantCulture)

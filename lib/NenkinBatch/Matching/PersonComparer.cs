@@ -24,86 +24,118 @@ public sealed record Comparison(Candidate Candidate, double Score, IReadOnlyList
 }
 
 /// <summary>
+/// The level each field reached in one comparison, -1 where a side had nothing to compare. Small enough to keep
+/// for every row of a million-row list; the evidence text is made from it only when a report needs it.
+/// </summary>
+public readonly record struct Levels(sbyte Pension, sbyte Number, sbyte Kana, sbyte Kanji, sbyte Alphabet, sbyte Birth, sbyte Sex, sbyte Address, sbyte Suffix)
+{
+    public bool PensionAgrees => Pension == 0;
+    public bool NumberAgrees => Number == 0;
+}
+
+/// <summary>
 /// Compares a JPS row with a candidate field by field, each at its comparison level, and adds up the
 /// Fellegi–Sunter weights. A 基礎年金番号 or 個人番号 present on both sides and different is strong evidence
 /// against (DOMAIN.md rule 1), not "missing".
 /// </summary>
-public sealed class PersonComparer(MatchWeights weights, KanjiName kanji)
+public sealed class PersonComparer
 {
-    public static PersonComparer BuiltIn { get; } = new(MatchWeights.BuiltIn, KanjiName.BuiltIn);
+    private static readonly (string Field, string Label, string[] Levels, string[] Texts)[] Fields =
+    [
+        ("basic_pension_number", "基礎年金番号", ["agree", "disagree"], ["一致", "不一致"]),
+        ("individual_number", "個人番号", ["agree", "disagree"], ["一致", "不一致"]),
+        ("kana_name", "カナ氏名", ["Exact", "Width", "Small", "Loose", "Different"], ["一致", "一致(全角半角)", "一致(拗音促音)", "類似(清濁長音)", "不一致"]),
+        ("kanji_name", "漢字氏名", ["Exact", "WithoutVariationSelectors", "VariantFolded", "Wildcard", "Different"], ["一致", "一致", "一致(異体字)", "一致(〓)", "不一致"]),
+        ("alphabet_name", "氏名(英字)", ["agree", "disagree"], ["一致", "不一致"]),
+        ("birth_date", "生年月日", ["Equal", "KnownPartsEqual", "Near", "Different"], ["一致", "一致(不詳部分を除く)", "近似", "不一致"]),
+        ("sex", "性別", ["agree", "disagree"], ["一致", "不一致"]),
+        ("address", "住所", ["Equal", "SamePlace", "Different"], ["(正規化後)一致", "町名一致", "不一致"]),
+        ("address_suffix", "方書", ["Equal", "Different"], ["一致", "不一致"]),
+    ];
 
-    public Comparison Compare(Described row, Candidate candidate)
+    private readonly double[][] _weights;
+    private readonly KanjiName _kanji;
+
+    public PersonComparer(MatchWeights weights, KanjiName kanji)
     {
-        var evidence = new List<Evidence>();
-        void Add(string field, string label, string level, string levelLabel) => evidence.Add(new Evidence(label, levelLabel, weights[field, level]));
-
-        if (row.BasicPensionNumber is { } jpsNumber && candidate.BasicPensionNumber is { } cityNumber)
-        {
-            if (jpsNumber == cityNumber) Add("basic_pension_number", "基礎年金番号", "agree", "一致");
-            else Add("basic_pension_number", "基礎年金番号", "disagree", "不一致");
-        }
-        if (row.NumberDigest is { } jpsDigest && candidate.NumberDigest is { } cityDigest)
-        {
-            if (jpsDigest.AsSpan().SequenceEqual(cityDigest)) Add("individual_number", "個人番号", "agree", "一致");
-            else Add("individual_number", "個人番号", "disagree", "不一致");
-        }
-
-        var kana = KanaKey.Compare(row.KanaName, candidate.NameKana);
-        Add("kana_name", "カナ氏名", kana.ToString(), kana switch
-        {
-            KanaLevel.Exact => "一致",
-            KanaLevel.Width => "一致(全角半角)",
-            KanaLevel.Small => "一致(拗音促音)",
-            KanaLevel.Loose => "類似(清濁長音)",
-            _ => "不一致",
-        });
-
-        if (row.KanjiName is { } name)
-        {
-            if (candidate.Foreign)
-            {
-                if (AlphabetName.SameTokens(name, candidate.Name)) Add("alphabet_name", "氏名(英字)", "agree", "一致");
-                else Add("alphabet_name", "氏名(英字)", "disagree", "不一致");
-            }
-            else
-            {
-                var level = kanji.Compare(name, candidate.Name);
-                Add("kanji_name", "漢字氏名", level.ToString(), level switch
-                {
-                    KanjiLevel.Exact or KanjiLevel.WithoutVariationSelectors => "一致",
-                    KanjiLevel.VariantFolded => "一致(異体字)",
-                    KanjiLevel.Wildcard => "一致(〓)",
-                    _ => "不一致",
-                });
-            }
-        }
-
-        var birth = CompareBirth(row.BirthDate, candidate.BirthDate);
-        Add("birth_date", "生年月日", birth, birth switch { "Equal" => "一致", "KnownPartsEqual" => "一致(不詳部分を除く)", "Near" => "近似", _ => "不一致" });
-
-        if (row.Sex == candidate.Sex) Add("sex", "性別", "agree", "一致"); else Add("sex", "性別", "disagree", "不一致");
-
-        if (row.Address is { } address)
-        {
-            var (a, b) = (AddressCanon.Parse(address), AddressCanon.Parse(candidate.Address));
-            var level = a.Canonical == b.Canonical ? "Equal" : a.Place == b.Place ? "SamePlace" : "Different";
-            Add("address", "住所", level, level switch { "Equal" => "(正規化後)一致", "SamePlace" => "町名一致", _ => "不一致" });
-        }
-        return new Comparison(candidate, evidence.Sum(e => e.Weight), evidence);
+        _kanji = kanji;
+        _weights = Fields.Select(f => f.Levels.Select(level => weights[f.Field, level]).ToArray()).ToArray();
     }
 
+    public static PersonComparer BuiltIn { get; } = new(MatchWeights.BuiltIn, KanjiName.BuiltIn);
+
+    public KanjiName Kanji => _kanji;
+
+    /// <summary>Compares raw records (prepares both sides first; for one-off use and tests).</summary>
+    public Comparison Compare(Described row, Candidate candidate)
+    {
+        var levels = Compare(new RowIdentity(row, _kanji), new PersonOnFile(candidate, null, _kanji));
+        return new Comparison(candidate, Score(levels), Explain(levels));
+    }
+
+    public Levels Compare(RowIdentity row, PersonOnFile person)
+    {
+        var jps = row.Described;
+        var city = person.Candidate;
+        sbyte pension = -1, number = -1, kanji = -1, alphabet = -1, address = -1, suffix = -1;
+        if (jps.BasicPensionNumber is { } jpsNumber && city.BasicPensionNumber is { } cityNumber)
+            pension = (sbyte)(string.Equals(jpsNumber, cityNumber, StringComparison.Ordinal) ? 0 : 1);
+        if (jps.NumberDigest is { } jpsDigest && city.NumberDigest is { } cityDigest)
+            number = (sbyte)(jpsDigest.AsSpan().SequenceEqual(cityDigest) ? 0 : 1);
+        var kana = (sbyte)KanaForms.Compare(row.Kana, person.Kana);
+        if (person.Alphabet is { } cityAlphabet)
+        {
+            if (row.Alphabet is not null || row.Kanji is not null) alphabet = (sbyte)(string.Equals(row.Alphabet, cityAlphabet, StringComparison.Ordinal) ? 0 : 1);
+        }
+        else if (row.Kanji is { } rowKanji) kanji = (sbyte)KanjiName.Compare(rowKanji, person.Kanji!);
+        else if (row.Alphabet is not null) kanji = (sbyte)KanjiLevel.Different;
+        var birth = CompareBirth(jps.BirthDate, city.BirthDate);
+        var sex = (sbyte)(jps.Sex == city.Sex ? 0 : 1);
+        if (row.AddressCanonical is { } canonical)
+        {
+            address = (sbyte)(string.Equals(canonical, person.AddressCanonical, StringComparison.Ordinal) ? 0
+                : string.Equals(row.AddressPlace, person.AddressPlace, StringComparison.Ordinal) ? 1 : 2);
+            if (row.AddressSuffix is { } a && person.AddressSuffix is { } b) suffix = (sbyte)(string.Equals(a, b, StringComparison.Ordinal) ? 0 : 1);
+        }
+        return new Levels(pension, number, kana, kanji, alphabet, birth, sex, address, suffix);
+    }
+
+    /// <summary>The Fellegi–Sunter score: the sum of every compared field's weight.</summary>
+    public double Score(Levels levels) => IdentityScore(levels) + Weight(0, levels.Pension) + Weight(1, levels.Number);
+
+    /// <summary>The score of the 4情報 alone, numbers left out: what the name, birth date, sex and address say by themselves.</summary>
+    public double IdentityScore(Levels levels) =>
+        Weight(2, levels.Kana) + Weight(3, levels.Kanji) + Weight(4, levels.Alphabet) + Weight(5, levels.Birth)
+        + Weight(6, levels.Sex) + Weight(7, levels.Address) + Weight(8, levels.Suffix);
+
+    public IReadOnlyList<Evidence> Explain(Levels levels)
+    {
+        var evidence = new List<Evidence>(9);
+        ReadOnlySpan<sbyte> values = [levels.Pension, levels.Number, levels.Kana, levels.Kanji, levels.Alphabet, levels.Birth, levels.Sex, levels.Address, levels.Suffix];
+        for (var field = 0; field < Fields.Length; field++)
+        {
+            if (values[field] < 0) continue;
+            evidence.Add(new Evidence(Fields[field].Label, Fields[field].Texts[values[field]], _weights[field][values[field]]));
+        }
+        return evidence;
+    }
+
+    public string ExplainText(Levels levels) => string.Join("; ", Explain(levels));
+
+    private double Weight(int field, sbyte level) => level < 0 ? 0 : _weights[field][level];
+
     /// <summary>A 不詳 birth date matches only on its known parts; a one-day or one-digit slip is "near".</summary>
-    private static string CompareBirth(DateOnly jps, BirthDate city)
+    private static sbyte CompareBirth(DateOnly jps, BirthDate city)
     {
         if (city.Date is { } date)
         {
-            if (date == jps) return "Equal";
+            if (date == jps) return 0;
             var near = Math.Abs(date.DayNumber - jps.DayNumber) <= 1
                        || (date.Year == jps.Year && date.Month == jps.Month && Math.Abs(date.Day - jps.Day) % 10 == 0)
                        || (date.Year == jps.Year && date.Day == jps.Day);
-            return near ? "Near" : "Different";
+            return (sbyte)(near ? 2 : 3);
         }
         var known = city.Year == jps.Year && (city.Month is null || city.Month == jps.Month);
-        return known ? "KnownPartsEqual" : "Different";
+        return (sbyte)(known ? 1 : 3);
     }
 }

@@ -21,6 +21,11 @@ public sealed record Settings
     public int RetryMaxAttempts { get; init; } = 6;
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
     public string? ConfigFileUsed { get; init; }
+    /// <summary>Where reconcile writes its reports (reportDir); beside the logs by default.</summary>
+    public string ReportDirectory { get; init; } = "reports";
+    public Matching.MatchThresholds MatchThresholds { get; init; } = Matching.MatchThresholds.Default;
+    /// <summary>機構未反映: a local 資格 change this many days old with no JPS row about it (reconcile:unreflectedAfterDays).</summary>
+    public int UnreflectedAfterDays { get; init; } = 30;
 
     /// <summary>The values given on the command line; null where the option was not given.</summary>
     public sealed record CommandLine(string? Database, string? Municipality, string? LogDirectory, string? ConfigFile);
@@ -54,11 +59,19 @@ public sealed record Settings
         if (database is not null && !Persistence.DatabaseTarget.IsConnectionString(database))
             database = PickPath(commandLine.Database, "NENKIN_DB", "db");
 
+        var logDirectory = PickPath(commandLine.LogDirectory, "NENKIN_LOG_DIR", "logDir") ?? Path.Combine(workingDirectory, "logs");
+        var defaults = Matching.MatchThresholds.Default;
         return new Settings
         {
             Database = database ?? Path.Combine(workingDirectory, "nenkin.db"),
             Municipality = municipality.Value,
-            LogDirectory = PickPath(commandLine.LogDirectory, "NENKIN_LOG_DIR", "logDir") ?? Path.Combine(workingDirectory, "logs"),
+            LogDirectory = logDirectory,
+            ReportDirectory = PickPath(null, "NENKIN_REPORT_DIR", "reportDir") ?? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(logDirectory))!, "reports"),
+            MatchThresholds = new Matching.MatchThresholds(
+                Number(Pick(null, "NENKIN_RECONCILE_AUTO_MATCH_SCORE", "reconcile:autoMatchScore"), defaults.AutoMatch, "reconcile.autoMatchScore"),
+                Number(Pick(null, "NENKIN_RECONCILE_REVIEW_SCORE", "reconcile:reviewScore"), defaults.Review, "reconcile.reviewScore"),
+                Number(Pick(null, "NENKIN_RECONCILE_TIE_MARGIN", "reconcile:tieMargin"), defaults.TieMargin, "reconcile.tieMargin")),
+            UnreflectedAfterDays = Int(Pick(null, "NENKIN_RECONCILE_UNREFLECTED_AFTER_DAYS", "reconcile:unreflectedAfterDays"), 30, "reconcile.unreflectedAfterDays", 0),
             KeyFile = PickPath(null, "NENKIN_KEY_FILE", "keyFile"),
             CodeTablesFile = PickPath(null, "NENKIN_CODE_TABLES", "codeTables"),
             ChunkSize = Int(Pick(null, "NENKIN_CHUNK_SIZE", "chunkSize"), 5000, "chunkSize", 1),
@@ -75,6 +88,13 @@ public sealed record Settings
         if (text is null) return fallback;
         if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum) return value;
         throw new OperatorException(ExitCode.UsageError, $"設定 {name} の値「{text}」は {minimum} 以上の整数ではありません。");
+    }
+
+    private static double Number(string? text, double fallback, string name)
+    {
+        if (text is null) return fallback;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)) return value;
+        throw new OperatorException(ExitCode.UsageError, $"設定 {name} の値「{text}」は数値ではありません。");
     }
 
     private static (Dictionary<string, string> Values, string? Path) LoadFile(string? explicitPath, string workingDirectory, string executableDirectory)

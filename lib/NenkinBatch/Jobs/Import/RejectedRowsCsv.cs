@@ -49,12 +49,7 @@ internal sealed class RejectedRowsCsv(string path)
         }.Select(Cell)));
     }
 
-    /// <summary>Quotes as RFC 4180 needs, and neutralises cells a spreadsheet would run as a formula.</summary>
-    internal static string Cell(string value)
-    {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-    }
+    internal static string Cell(string value) => CsvCell.Of(value);
 
     public void Close() => _writer?.Dispose();
 

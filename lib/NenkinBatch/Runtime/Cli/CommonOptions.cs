@@ -26,10 +26,13 @@ public sealed class CommonOptions
     }
 
     /// <summary>What a job run takes on top: only commands that run a job through the run registry.</summary>
-    public void AddJobOptionsTo(Command job)
+    /// <param name="withDryRun">False for a job whose normal run changes nothing (reconcile), which says so with its own options.</param>
+    public void AddJobOptionsTo(Command job, bool withDryRun = true)
     {
         foreach (var option in new Option[] { LogDirectory, DryRun, Verbose, Quiet, Summary })
-            job.Options.Add(option);
+        {
+            if (option != DryRun || withDryRun) job.Options.Add(option);
+        }
     }
 
     public Settings ResolveSettings(ParseResult parse) => Settings.Resolve(
@@ -39,7 +42,7 @@ public sealed class CommonOptions
     public JobInvocation Invocation(ParseResult parse) => new(
         ResolveSettings(parse),
         DatabaseFromCommandLine: parse.GetValue(Database) is not null,
-        DryRun: parse.GetValue(DryRun),
+        DryRun: parse.GetResult(DryRun) is not null && parse.GetValue(DryRun),
         Verbose: parse.GetValue(Verbose),
         Quiet: parse.GetValue(Quiet),
         SummaryFile: parse.GetValue(Summary));

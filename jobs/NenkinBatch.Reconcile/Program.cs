@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Globalization;
+using NenkinBatch.Jobs.Reconcile;
+using NenkinBatch.Runtime;
+using NenkinBatch.Runtime.Cli;
+
+var common = new CommonOptions();
+var fileId = new Option<long?>("--file") { Description = "照合する一覧表のファイル番号（既定: まだ照合していない一覧表すべて。--apply では未適用のものすべて）" };
+var since = new Option<string?>("--since") { Description = "この日（YYYY-MM-DD）以降に取り込んだ一覧表を照合し直す" };
+var apply = new Option<bool>("--apply") { Description = "安全な提案だけを実行する（疑いなく照合できた人への基礎年金番号の記録、処理済の行による資格の日付・種別の更新、処理済の記録）。すべて監査ログに残り undo で取り消せる" };
+var dryRun = new Option<bool>("--dry-run") { Description = "報告だけを作り、何も変更しない（既定の動作。明示したいときに）" };
+var reportDir = new Option<DirectoryInfo?>("--report-dir") { Description = "照合結果（reconcile-<実行番号>.csv と .xlsx）の出力先（既定: 設定の reportDir、なければログフォルダーと同じ階層の reports）" };
+
+var root = new RootCommand("nenkin-reconcile: 取り込んだ処理結果一覧表の各行を市の記録の該当者と照合し、相違・対応・機構未反映を報告する（既定はドライラン）")
+{
+    fileId, since, apply, dryRun, reportDir,
+};
+common.AddConnectionOptionsTo(root);
+common.AddJobOptionsTo(root, withDryRun: false);
+root.SetAction(CommandLineHost.Guard((parse, ct) =>
+{
+    if (parse.GetValue(apply) && parse.GetValue(dryRun))
+        throw new OperatorException(ExitCode.UsageError, "--apply と --dry-run は同時に指定できません。");
+    DateOnly? sinceDate = null;
+    if (parse.GetValue(since) is { } text)
+    {
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            throw new OperatorException(ExitCode.UsageError, $"--since の日付「{text}」は YYYY-MM-DD で指定してください。");
+        sinceDate = parsed;
+    }
+    if (sinceDate is not null && parse.GetValue(fileId) is not null)
+        throw new OperatorException(ExitCode.UsageError, "--file と --since は同時に指定できません。");
+    var options = new ReconcileOptions
+    {
+        FileId = parse.GetValue(fileId),
+        Since = sinceDate,
+        Apply = parse.GetValue(apply),
+        ReportDirectory = parse.GetValue(reportDir)?.FullName,
+    };
+    return JobRunner.RunAsync(new ReconcileJob(options), common.Invocation(parse), ct);
+}));
+
+var runId = new Argument<long>("RUN") { Description = "取り消す nenkin-reconcile --apply の実行番号" };
+var undo = new Command("undo", "適用した実行の変更を取り消す（その後で変更された行はそのままにして一覧にする）") { runId };
+common.AddJobOptionsTo(undo, withDryRun: false);
+undo.Options.Add(reportDir);
+undo.SetAction(CommandLineHost.Guard((parse, ct) =>
+    JobRunner.RunAsync(new ReconcileUndoJob(parse.GetValue(runId), parse.GetValue(reportDir)?.FullName), common.Invocation(parse), ct)));
+root.Subcommands.Add(undo);
+
+return await CommandLineHost.RunAsync(root, args);

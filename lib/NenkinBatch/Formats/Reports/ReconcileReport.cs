@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text;
+using SpreadCheetah;
+
+namespace NenkinBatch.Formats.Reports;
+
+/// <summary>The 判定 of a report row (FORMATS.md §5), in the order the workbook shows them.</summary>
+public static class Verdicts
+{
+    public const string Match = "一致";
+    public const string Differs = "差異あり";
+    public const string NotOnFile = "市未登録";
+    public const string Review = "要確認";
+    public const string Returned = "返戻";
+    public const string Unreflected = "機構未反映";
+
+    public static IReadOnlyList<string> All { get; } = [Match, Differs, NotOnFile, Review, Returned, Unreflected];
+
+    public static string Meaning(string verdict) => verdict switch
+    {
+        Match => "照合でき、相違なし",
+        Differs => "照合でき、項目に相違あり（どちらを直すかは対応欄）",
+        NotOnFile => "市の記録に該当者なし",
+        Review => "候補はあるが自動では決められない（職員が確認）",
+        Returned => "機構が返戻した届書（職員が対応）",
+        Unreflected => "市の資格異動に対応する機構の行がない",
+        _ => "",
+    };
+}
+
+/// <summary>
+/// Writes the reconciliation report (FORMATS.md §5) as it is produced: the CSV (UTF-8 with BOM, CRLF, formula
+/// injection neutralised) row by row, and every row but 一致 spilled to a per-判定 scratch file, from which the
+/// workbook is written at the end, a summary sheet first and then one sheet per 判定. Memory stays flat however
+/// long the list; the files appear under their final names only when complete.
+/// </summary>
+public sealed class ReconcileReport : IAsyncDisposable
+{
+    public static readonly string[] Headers =
+        ["実行番号", "ファイル", "行番号", "届書", "処理結果", "基礎年金番号", "氏名", "カナ氏名", "生年月日", "判定", "宛名番号", "一致度", "根拠", "差異", "対応", "他候補"];
+    private const int VerdictColumn = 9;
+
+    private readonly string _csvPath;
+    private readonly string _xlsxPath;
+    private readonly StreamWriter _csv;
+    private readonly Dictionary<string, (string Path, BinaryWriter Writer)> _spills = new(StringComparer.Ordinal);
+    private readonly StringBuilder _line = new(512);
+    private bool _completed;
+
+    public ReconcileReport(string directory, long runId)
+    {
+        Directory.CreateDirectory(directory);
+        _csvPath = Path.Combine(directory, $"reconcile-{runId.ToString(CultureInfo.InvariantCulture)}.csv");
+        _xlsxPath = Path.ChangeExtension(_csvPath, ".xlsx");
+        _csv = new StreamWriter(_csvPath + ".partial", false, TextEncodings.Utf8WithBom, 1 << 16) { NewLine = "\r\n" };
+        WriteCsv(Headers);
+        foreach (var verdict in Verdicts.All.Where(v => v != Verdicts.Match))
+        {
+            var path = Path.Combine(directory, $".reconcile-{runId.ToString(CultureInfo.InvariantCulture)}-{Verdicts.All.ToList().IndexOf(verdict)}.spill");
+            _spills[verdict] = (path, new BinaryWriter(new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose), Encoding.UTF8));
+        }
+    }
+
+    public string CsvPath => _csvPath;
+    public string XlsxPath => _xlsxPath;
+    public SortedDictionary<string, long> Counts { get; } = new(Comparer<string>.Create((a, b) => IndexOf(a).CompareTo(IndexOf(b))));
+
+    public void Add(string[] row)
+    {
+        var verdict = row[VerdictColumn];
+        Counts[verdict] = Counts.GetValueOrDefault(verdict) + 1;
+        WriteCsv(row);
+        if (!_spills.TryGetValue(verdict, out var spill)) return;
+        foreach (var cell in row) spill.Writer.Write(cell);
+    }
+
+    /// <summary>Finishes both files and moves them to their final names; returns their paths.</summary>
+    public async Task CompleteAsync(IReadOnlyList<(string Label, string Value)> summary, CancellationToken cancellationToken)
+    {
+        await _csv.FlushAsync(cancellationToken);
+        _csv.Close();
+        var partialXlsx = _xlsxPath + ".partial";
+        await using (var stream = new FileStream(partialXlsx, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        await using (var book = await Spreadsheet.CreateNewAsync(stream, cancellationToken: cancellationToken))
+        {
+            await book.StartWorksheetAsync("集計", token: cancellationToken);
+            foreach (var (label, value) in summary) await book.AddRowAsync([new Cell(label), new Cell(value)], cancellationToken);
+            await book.AddRowAsync([new Cell("")], cancellationToken);
+            await book.AddRowAsync([new Cell("判定"), new Cell("件数"), new Cell("意味")], cancellationToken);
+            foreach (var verdict in Verdicts.All)
+                await book.AddRowAsync([new Cell(verdict), new Cell(Counts.GetValueOrDefault(verdict)), new Cell(Verdicts.Meaning(verdict))], cancellationToken);
+
+            var cells = new Cell[Headers.Length];
+            foreach (var verdict in Verdicts.All.Where(v => v != Verdicts.Match))
+            {
+                await book.StartWorksheetAsync(verdict, token: cancellationToken);
+                await book.AddRowAsync(Headers.Select(h => new Cell(h)).ToArray(), cancellationToken);
+                var writer = _spills[verdict].Writer;
+                writer.Flush();
+                writer.BaseStream.Position = 0;
+                using var reader = new BinaryReader(writer.BaseStream, Encoding.UTF8, leaveOpen: true);
+                while (writer.BaseStream.Position < writer.BaseStream.Length)
+                {
+                    for (var i = 0; i < cells.Length; i++) cells[i] = new Cell(reader.ReadString());
+                    await book.AddRowAsync(cells, cancellationToken);
+                }
+            }
+            await book.FinishAsync(cancellationToken);
+        }
+        File.Move(_csvPath + ".partial", _csvPath, overwrite: true);
+        File.Move(partialXlsx, _xlsxPath, overwrite: true);
+        _completed = true;
+    }
+
+    private void WriteCsv(string[] cells)
+    {
+        _line.Clear();
+        for (var i = 0; i < cells.Length; i++)
+        {
+            if (i > 0) _line.Append(',');
+            CsvCell.Append(_line, cells[i]);
+        }
+        _csv.WriteLine(_line);
+    }
+
+    private static int IndexOf(string verdict)
+    {
+        for (var i = 0; i < Verdicts.All.Count; i++)
+        {
+            if (Verdicts.All[i] == verdict) return i;
+        }
+        return int.MaxValue;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _csv.DisposeAsync();
+        foreach (var (_, writer) in _spills.Values) await writer.DisposeAsync();
+        if (!_completed && File.Exists(_csvPath + ".partial")) File.Delete(_csvPath + ".partial");
+    }
+}

@@ -1,0 +1,186 @@
+using System.Globalization;
+using NenkinBatch.Domain;
+using NenkinBatch.Formats.Reports;
+using NenkinBatch.Matching;
+using NenkinBatch.Persistence.Reconcile;
+using NenkinBatch.Runtime;
+
+namespace NenkinBatch.Jobs.Reconcile;
+
+public sealed record ReconcileOptions
+{
+    /// <summary>Only this imported list (its file id, as <c>nenkin-admin runs show</c> and the import log name it).</summary>
+    public long? FileId { get; init; }
+    /// <summary>Every list imported on or after this date (Asia/Tokyo).</summary>
+    public DateOnly? Since { get; init; }
+    /// <summary>Perform the safe proposals; without it the run only reports (the default).</summary>
+    public bool Apply { get; init; }
+    /// <summary>Where the reports go; the setting reportDir when null.</summary>
+    public string? ReportDirectory { get; init; }
+}
+
+/// <summary>
+/// <c>nenkin-reconcile</c>: matches every row of the imported 処理結果一覧表 not yet reconciled to the person it is
+/// about, says whether the records agree and what to do, and finds the local 資格 changes JPS has not reflected.
+/// Two passes over the stored rows: the first decides every row (so that two rows giving one person conflicting
+/// identities can both go to review), the second writes the report and, with <c>--apply</c>, performs the safe
+/// proposals chunk by chunk with their audit rows. Nothing else is ever changed: every other finding is a
+/// proposal for a clerk. A rerun recomputes everything and changes only what is still to change.
+/// </summary>
+public sealed class ReconcileJob(ReconcileOptions options) : Job
+{
+    public const string JobName = "reconcile";
+
+    public override string Name => JobName;
+
+    /// <summary>Every run recomputes from the stored rows; safe changes already made are simply found made.</summary>
+    public override bool ResumesFromCheckpoint => false;
+
+    public override string[] CountNames => ["rows", "match", "differs", "not_on_file", "review", "returned", "unreflected", "applied"];
+
+    public override Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var scope = options.FileId is { } id ? $"ファイル番号 {id}"
+            : options.Since is { } since ? $"{CalendarDate.ToIso(since)} 以降に取り込んだ一覧表"
+            : options.Apply ? "未適用の一覧表" : "未照合の一覧表";
+        var mode = options.Apply ? "適用（--apply）" : "ドライラン（報告のみ）";
+        return Task.FromResult(($"{scope}、{mode}", $"{scope}|{(options.Apply ? "apply" : "report")}"));
+    }
+
+    public override async Task<JobOutcome> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var municipality = context.Municipality;
+        var files = SelectFiles(await context.ReadAsync((c, ct) => ReconcileStore.ListFilesAsync(c, municipality, ct), cancellationToken));
+        if (files.Count == 0)
+        {
+            context.Log.Info(options.Apply ? "適用していない一覧表はありません。" : "照合していない一覧表はありません（取り込み済みの一覧表はすべて照合済みです）。");
+            return new JobOutcome(false);
+        }
+        context.Log.Info("照合する一覧表: {0}", string.Join("、", files.Select(f => $"{f.FileName}（ファイル番号 {f.FileId}、{f.RowCount:N0} 行）")));
+
+        var comparer = PersonComparer.BuiltIn;
+        var index = await context.ReadAsync((c, ct) => ReconcileStore.LoadPeopleAsync(c, municipality, comparer.Kanji, ct), cancellationToken);
+        context.Log.Info("市の記録 {0:N0} 人を読み込みました。", index.Count);
+        var matcher = new Matcher(index, comparer, context.Settings.MatchThresholds);
+
+        var decided = await DecideAsync(context, matcher, files, cancellationToken);
+        var reportDirectory = options.ReportDirectory ?? context.Settings.ReportDirectory;
+        await using var report = new ReconcileReport(reportDirectory, context.RunId);
+        var writer = new ReportRows(context, matcher, files, report, options.Apply);
+
+        var row = 0;
+        var total = files.Sum(f => f.RowCount);
+        foreach (var file in files)
+        {
+            await foreach (var stored in Stream(context, file, cancellationToken))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                writer.Add(stored, decided.Decisions[row++]);
+                if (writer.PendingChanges >= context.Settings.ChunkSize) await writer.CommitAsync(row);
+                context.Progress.Report(total + row, (total + row) / (2.0 * Math.Max(total, 1)));
+            }
+        }
+        await writer.CommitAsync(row);
+        writer.AddUnreflected(decided, context.Settings.UnreflectedAfterDays);
+
+        await context.CommitChunkAsync(async (connection, transaction) =>
+        {
+            await ReconcileStore.MarkAsync(connection, transaction, municipality, files.Select(f => f.FileId), context.RunId, options.Apply, CancellationToken.None);
+            return new RunCounts();
+        }, "done", []);
+
+        await report.CompleteAsync(
+        [
+            ("実行番号", context.RunId.ToString(CultureInfo.InvariantCulture)),
+            ("作成日時", BusinessClock.ToTokyo(context.Clock.GetUtcNow()).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
+            ("一覧表", string.Join("、", files.Select(f => f.FileName))),
+            ("モード", options.Apply ? "適用（安全な提案を実行済み）" : "ドライラン（何も変更していません）"),
+            ("照合行数", row.ToString("N0", CultureInfo.InvariantCulture)),
+        ], cancellationToken);
+
+        var counts = context.Counts;
+        foreach (var (verdict, count) in report.Counts) counts[CountName(verdict)] = count;
+        counts["rows"] = row;
+        context.Log.Info("判定別: {0}", string.Join("、", Verdicts.All.Select(v => $"{v} {report.Counts.GetValueOrDefault(v):N0}")));
+        if (options.Apply) context.Log.Info("適用した変更 {0:N0} 件（監査ログに記録、nenkin-reconcile undo {1} で取り消せます）", counts["applied"], context.RunId);
+        context.Log.Info("照合結果: {0}（Excel: {1}）", report.CsvPath, report.XlsxPath);
+        return new JobOutcome(false);
+    }
+
+    private List<ListFile> SelectFiles(List<ListFile> all)
+    {
+        if (options.FileId is { } id)
+        {
+            return all.Where(f => f.FileId == id).ToList() is { Count: > 0 } one ? one
+                : throw new OperatorException(ExitCode.UsageError, $"ファイル番号 {id} の一覧表は取り込まれていません（置き換え済みの可能性があります）。nenkin-admin runs で取込の実行を確認してください。");
+        }
+        if (options.Since is { } since)
+            return all.Where(f => DateOnly.FromDateTime(BusinessClock.ToTokyo(f.ImportedAt).DateTime) >= since).ToList();
+        return options.Apply ? all.Where(f => f.AppliedRunId is null).ToList() : all.Where(f => f.ReportedRunId is null).ToList();
+    }
+
+    private static IAsyncEnumerable<StoredJpsRow> Stream(JobContext context, ListFile file, CancellationToken cancellationToken) =>
+        ReadAll(context, file, cancellationToken);
+
+    private static async IAsyncEnumerable<StoredJpsRow> ReadAll(JobContext context, ListFile file, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await context.Store.OpenAsync(cancellationToken);
+        await foreach (var row in ReconcileStore.ReadRowsAsync(connection, context.Municipality, file.FileId, cancellationToken)) yield return row;
+    }
+
+    /// <summary>Pass 1: every row's decision, then the rule that one person may not be given two identities.</summary>
+    private static async Task<Decided> DecideAsync(JobContext context, Matcher matcher, List<ListFile> files, CancellationToken cancellationToken)
+    {
+        var decided = new Decided();
+        var identities = new Dictionary<int, (string? Pension, byte[]? Digest, bool Conflict)>();
+        var total = files.Sum(f => f.RowCount);
+        foreach (var file in files)
+        {
+            await foreach (var row in Stream(context, file, cancellationToken))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var decision = matcher.Decide(new RowIdentity(row.Described, matcher.Comparer.Kanji));
+                decided.Decisions.Add(decision);
+                var (from, to) = decided.Window;
+                decided.Window = (row.ReceivedOn < from ? row.ReceivedOn : from, row.ProcessedOn > to ? row.ProcessedOn : to);
+                if (decision.Kind == MatchKind.Automatic)
+                {
+                    var person = decision.Person;
+                    var seen = identities.GetValueOrDefault(person);
+                    var conflict = seen.Conflict
+                        || (row.BasicPensionNumber is { } p && seen.Pension is { } q && p != q)
+                        || (row.NumberDigest is { } d && seen.Digest is { } e && !d.AsSpan().SequenceEqual(e));
+                    identities[person] = (seen.Pension ?? row.BasicPensionNumber, seen.Digest ?? row.NumberDigest, conflict);
+                    decided.Filed.Add((person, row.FilingCode));
+                }
+                context.Progress.Report(decided.Decisions.Count, decided.Decisions.Count / (2.0 * Math.Max(total, 1)));
+            }
+        }
+        for (var i = 0; i < decided.Decisions.Count; i++)
+        {
+            var decision = decided.Decisions[i];
+            if (decision.Kind != MatchKind.Automatic || !identities[decision.Person].Conflict) continue;
+            decided.Decisions[i] = new MatchDecision(MatchKind.Review, null, [decision.Best!.Value, .. decision.Others],
+                $"同じ人（宛名番号 {matcher.Index[decision.Person].AtenaNumber}）に異なる基礎年金番号または個人番号の行があります");
+        }
+        return decided;
+    }
+
+    private static string CountName(string verdict) => verdict switch
+    {
+        Verdicts.Match => "match",
+        Verdicts.Differs => "differs",
+        Verdicts.NotOnFile => "not_on_file",
+        Verdicts.Review => "review",
+        Verdicts.Returned => "returned",
+        _ => "unreflected",
+    };
+}
+
+/// <summary>Pass 1's result: a decision per row in list order, the period the lists cover, and the filings matched per person.</summary>
+internal sealed class Decided
+{
+    public List<MatchDecision> Decisions { get; } = [];
+    public (DateOnly From, DateOnly To) Window { get; set; } = (DateOnly.MaxValue, DateOnly.MinValue);
+    public HashSet<(int Person, string FilingCode)> Filed { get; } = [];
+}

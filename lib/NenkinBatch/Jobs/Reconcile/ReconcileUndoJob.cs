@@ -1,0 +1,92 @@
+using System.Globalization;
+using Dapper;
+using NenkinBatch.Formats;
+using NenkinBatch.Persistence.Audit;
+using NenkinBatch.Runtime;
+
+namespace NenkinBatch.Jobs.Reconcile;
+
+/// <summary>
+/// <c>nenkin-reconcile undo RUN</c>: reverts what an applied run changed, newest change first, each only where
+/// the row is still as that run left it. Rows changed since are left alone and listed (a CSV beside the reports,
+/// exit 10). Runs under reconcile's own lock, so it never races a reconcile; safe to rerun: a change already
+/// reverted is recognised as such.
+/// </summary>
+public sealed class ReconcileUndoJob(long appliedRunId, string? reportDirectory = null) : Job
+{
+    public override string Name => ReconcileJob.JobName;
+    public override bool ResumesFromCheckpoint => false;
+    public override string[] CountNames => ["changes", "reverted", "already_reverted", "not_reverted"];
+
+    public override Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken) =>
+        Task.FromResult(($"実行番号 {appliedRunId} の適用の取り消し（undo）", $"undo|{appliedRunId}"));
+
+    public override async Task<JobOutcome> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var municipality = context.Municipality;
+        var job = await context.ReadAsync((c, ct) => c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT job FROM batch_run WHERE run_id = @run AND municipality_code = @m", new { run = appliedRunId, m = municipality.Value }, cancellationToken: ct)), cancellationToken);
+        if (job != ReconcileJob.JobName)
+            throw new OperatorException(ExitCode.UsageError, $"実行番号 {appliedRunId} は nenkin-reconcile の実行ではありません。nenkin-admin runs で実行番号を確認してください。");
+        var changes = await context.ReadAsync((c, ct) => SafeChanges.AppliedByAsync(c, municipality, appliedRunId, ct), cancellationToken);
+        context.Counts["changes"] = changes.Count;
+        if (changes.Count == 0)
+            context.Log.Info("実行番号 {0} が適用した変更はありません（--apply なしの実行か、変更のない適用でした）。", appliedRunId);
+
+        var notReverted = new List<SafeChanges.AppliedChange>();
+        var audit = context.Store.CreateAuditWriter();
+        foreach (var chunk in changes.Chunk(context.Settings.ChunkSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var left = new List<SafeChanges.AppliedChange>();
+            await context.CommitChunkAsync(async (connection, transaction) =>
+            {
+                left.Clear();
+                var entries = new List<AuditEntry>();
+                var counts = new RunCounts();
+                foreach (var change in chunk)
+                {
+                    if (await SafeChanges.RevertAsync(connection, transaction, municipality, appliedRunId, change, CancellationToken.None) is { } entry)
+                    {
+                        entries.Add(entry);
+                        counts["reverted"]++;
+                    }
+                    else if (await SafeChanges.IsRevertedAsync(connection, transaction, municipality, change, CancellationToken.None)) counts["already_reverted"]++;
+                    else
+                    {
+                        left.Add(change);
+                        counts["not_reverted"]++;
+                    }
+                }
+                await audit.WriteAsync(connection, transaction, municipality, context.RunId, SafeChanges.UndoJob, context.Clock.GetUtcNow(), entries, CancellationToken.None);
+                return counts;
+            }, "audit:" + chunk[^1].AuditId.ToString(CultureInfo.InvariantCulture), []);
+            notReverted.AddRange(left);
+        }
+        await context.CommitChunkAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE jps_result_reconciled SET applied_run_id = NULL WHERE municipality_code = @m AND applied_run_id = @run",
+                new { m = municipality.Value, run = appliedRunId }, transaction));
+            return new RunCounts();
+        }, "done", []);
+
+        context.Log.Info("実行番号 {0} の変更 {1:N0} 件のうち、取り消し {2:N0} 件、取り消し済み {3:N0} 件、取り消せない {4:N0} 件", appliedRunId,
+            changes.Count, context.Counts["reverted"], context.Counts["already_reverted"], context.Counts["not_reverted"]);
+        if (notReverted.Count == 0) return new JobOutcome(false);
+
+        var directory = reportDirectory ?? context.Settings.ReportDirectory;
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, $"reconcile-undo-{context.RunId.ToString(CultureInfo.InvariantCulture)}.csv");
+        await using (var writer = new StreamWriter(path, false, TextEncodings.Utf8WithBom) { NewLine = "\r\n" })
+        {
+            await writer.WriteLineAsync("監査番号,テーブル,キー,理由");
+            foreach (var change in notReverted)
+                await writer.WriteLineAsync(string.Join(",", change.AuditId.ToString(CultureInfo.InvariantCulture), CsvCell.Of(change.Table), CsvCell.Of(change.RecordKey),
+                    "適用の後で変更されているため取り消していません（職員が確認）"));
+        }
+        var message = $"実行番号 {appliedRunId} の後で変更された {notReverted.Count:N0} 件は取り消していません。一覧: {path}";
+        context.Log.Warn(message);
+        return new JobOutcome(true, message);
+    }
+}

@@ -1,0 +1,291 @@
+using System.Globalization;
+using NenkinBatch.Domain;
+using NenkinBatch.Domain.Codes;
+using NenkinBatch.Formats.Reports;
+using NenkinBatch.Matching;
+using NenkinBatch.Persistence.Reconcile;
+using NenkinBatch.Runtime;
+
+namespace NenkinBatch.Jobs.Reconcile;
+
+/// <summary>
+/// Pass 2: turns each row and its decision into a report row — 判定, evidence, differences, the proposed action —
+/// and collects the safe changes that go with it. What was proposed is remembered in memory (a number filled, a
+/// period corrected), so a second row about the same thing finds it done, in a dry run exactly as with --apply:
+/// both give the same report.
+/// </summary>
+internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListFile> files, ReconcileReport report, bool apply)
+{
+    /// <summary>How far apart JPS's and the city's date of one 資格 event may be and still be the same event.</summary>
+    private const int SameEventDays = 31;
+
+    private readonly string _run = context.RunId.ToString(CultureInfo.InvariantCulture);
+    private readonly Dictionary<long, string> _fileNames = files.ToDictionary(f => f.FileId, f => f.FileName);
+    private readonly CodeTable _filings = context.Codes["filingKind"];
+    private readonly CodeTable _results = context.Codes["processingResult"];
+    private readonly CodeTable _sex = context.Codes.Sex;
+    private readonly Dictionary<int, string> _filledNumbers = [];
+    private readonly HashSet<string> _numbersTaken = new(StringComparer.Ordinal);
+    private readonly List<SafeChange> _pending = [];
+
+    public int PendingChanges => _pending.Count;
+
+    public void Add(StoredJpsRow row, MatchDecision decision)
+    {
+        var cells = new string[ReconcileReport.Headers.Length];
+        cells[0] = _run;
+        cells[1] = _fileNames[row.FileId];
+        cells[2] = row.LineNumber.ToString(CultureInfo.InvariantCulture);
+        cells[3] = _filings.Describe(row.FilingCode);
+        var result = row.Result.ToString(CultureInfo.InvariantCulture);
+        cells[4] = _results.Entries.GetValueOrDefault(result, result);
+        cells[5] = row.BasicPensionNumber ?? "";
+        cells[6] = row.KanjiName ?? "";
+        cells[7] = row.KanaName;
+        cells[8] = WarekiCodec.Describe(row.BirthDate);
+
+        var returned = row.Result == 1;
+        if (decision.Kind == MatchKind.Automatic)
+        {
+            var best = decision.Best!.Value;
+            var person = matcher.Index[best.Person];
+            cells[10] = person.AtenaNumber;
+            cells[11] = Matcher.Format(best.Score);
+            cells[12] = matcher.Comparer.ExplainText(best.Levels);
+            if (returned)
+            {
+                cells[9] = Verdicts.Returned;
+                cells[13] = Returned(row);
+                cells[14] = "返戻の内容を確認し、届出人に連絡して再提出を依頼する";
+            }
+            else
+            {
+                var (differences, actions) = Assess(row, best, person);
+                cells[9] = differences.Count == 0 ? Verdicts.Match : Verdicts.Differs;
+                cells[13] = string.Join("; ", differences);
+                if (row.Result == 0) actions.Add("機構の処理済を記録");
+                else actions.Add("機構で保留中（処理結果を待つ）");
+                cells[14] = string.Join("; ", actions);
+            }
+        }
+        else
+        {
+            cells[9] = returned ? Verdicts.Returned : decision.Kind == MatchKind.Review ? Verdicts.Review : Verdicts.NotOnFile;
+            cells[10] = "";
+            var top = decision.Others.Count > 0 ? decision.Others[0] : (Scored?)null;
+            cells[11] = top is { } t ? Matcher.Format(t.Score) : "";
+            cells[12] = top is { } e ? matcher.Comparer.ExplainText(e.Levels) : "";
+            cells[13] = returned ? Returned(row) : decision.ReviewReason ?? "";
+            cells[14] = returned ? "返戻の内容を確認し、届出人に連絡して再提出を依頼する（該当者は職員が確認）"
+                : decision.Kind == MatchKind.Review ? "候補と住基の記録を確認し、該当者を決めて手作業で照合する"
+                : "市の記録に該当者がいません。転入前の届出・他市区町村の届出でないか確認する";
+        }
+        cells[15] = string.Join("; ", decision.Others.Where(o => o.Person != decision.Person)
+            .Select(o => $"{matcher.Index[o.Person].AtenaNumber}({Matcher.Format(o.Score)})"));
+        report.Add(cells);
+    }
+
+    private static string Returned(StoredJpsRow row) =>
+        string.Join(" ", new[] { row.ErrorCode, row.ErrorText }.Where(s => !string.IsNullOrEmpty(s))) is { Length: > 0 } text ? $"返戻理由: {text}" : "返戻理由の記載なし";
+
+    /// <summary>What differs between the row and the person it is matched to, and what to do about each difference.</summary>
+    private (List<string> Differences, List<string> Actions) Assess(StoredJpsRow row, Scored match, PersonOnFile person)
+    {
+        var differences = new List<string>();
+        var actions = new List<string>();
+        var city = person.Candidate;
+        var levels = match.Levels;
+        var processed = row.Result == 0;
+
+        var cityNumber = city.BasicPensionNumber ?? _filledNumbers.GetValueOrDefault(match.Person);
+        if (row.BasicPensionNumber is { } number && cityNumber is null)
+        {
+            var holder = matcher.Index.WithPensionNumber(number).Select(i => matcher.Index[i].AtenaNumber).FirstOrDefault();
+            if (holder is not null || _numbersTaken.Contains(number))
+            {
+                differences.Add($"基礎年金番号: 機構={number} 市=なし（宛名番号 {holder ?? "（この照合で記録予定）"} に同じ番号）");
+                actions.Add("基礎年金番号の重複を確認する");
+            }
+            else
+            {
+                differences.Add($"基礎年金番号: 機構={number} 市=なし");
+                if (processed)
+                {
+                    actions.Add("市の記録に基礎年金番号を記録");
+                    _filledNumbers[match.Person] = number;
+                    _numbersTaken.Add(number);
+                    _pending.Add(new FillPensionNumber(person.AtenaNumber, number, person.UpdatedRunId));
+                }
+                else actions.Add("処理済になってから基礎年金番号を記録");
+            }
+        }
+        if (levels.Birth is 2 or 3)
+        {
+            differences.Add($"生年月日: 機構={CalendarDate.ToIso(row.BirthDate)} 市={Birth(city.BirthDate)}");
+            actions.Add("生年月日を住基と照らして確認する");
+        }
+        if (levels.Sex == 1)
+        {
+            differences.Add($"性別: 機構={_sex.Entries.GetValueOrDefault(row.Sex.ToString(CultureInfo.InvariantCulture))} 市={_sex.Entries.GetValueOrDefault(city.Sex.ToString(CultureInfo.InvariantCulture))}");
+            actions.Add("性別を確認する");
+        }
+        if (levels.Kana == (sbyte)KanaLevel.Different || levels.Kanji == (sbyte)KanjiLevel.Different || levels.Alphabet == 1)
+        {
+            differences.Add($"氏名: 機構={row.KanjiName}（{row.KanaName}） 市={city.Name}（{city.NameKana}）");
+            actions.Add("氏名変更の届出状況を確認する");
+        }
+        if (levels.Address is 1 or 2)
+        {
+            differences.Add($"住所: 機構={row.Address} 市={city.Address}");
+            actions.Add("機構の住所が古い場合は住所変更の届出状況を確認する");
+        }
+        if (processed) AssessPeriods(row, person, differences, actions);
+        if (processed) _pending.Add(new RecordFiling(person.AtenaNumber, row));
+        return (differences, actions);
+    }
+
+    /// <summary>資格: a 処理済 row's 取得日/種別 and 喪失日/事由 against the city's periods; a near date is the same event, corrected.</summary>
+    private void AssessPeriods(StoredJpsRow row, PersonOnFile person, List<string> differences, List<string> actions)
+    {
+        var periods = person.Periods;
+        if (row.AcquiredOn is { } acquired)
+        {
+            var same = periods.FindIndex(p => p.AcquiredOn == acquired);
+            if (same >= 0)
+            {
+                var period = periods[same];
+                if (row.InsuredCategory is { } category && category != period.InsuredCategory)
+                {
+                    differences.Add($"被保険者種別: 機構={category} 市={period.InsuredCategory}");
+                    Correct(person, same, period with { InsuredCategory = category }, "被保険者種別を機構の処理結果に合わせる", actions);
+                }
+            }
+            else
+            {
+                var near = Nearest(periods, p => p.AcquiredOn, acquired);
+                if (near >= 0)
+                {
+                    var period = periods[near];
+                    differences.Add($"資格取得年月日: 機構={CalendarDate.ToIso(acquired)} 市={CalendarDate.ToIso(period.AcquiredOn)}");
+                    Correct(person, near, period with
+                    {
+                        AcquiredOn = acquired, InsuredCategory = row.InsuredCategory ?? period.InsuredCategory,
+                        AcquisitionReason = row.AcquisitionReason ?? period.AcquisitionReason,
+                    }, "資格取得年月日を機構の処理結果に合わせる", actions);
+                }
+                else
+                {
+                    differences.Add($"資格取得年月日: 機構={CalendarDate.ToIso(acquired)} 市=記録なし");
+                    actions.Add("資格の記録を確認し、必要なら資格を登録する");
+                }
+            }
+        }
+        if (row.LostOn is { } lost)
+        {
+            var same = periods.FindIndex(p => p.LostOn == lost);
+            if (same >= 0)
+            {
+                var period = periods[same];
+                if (row.LossReason is { } reason && reason != period.LossReason)
+                {
+                    differences.Add($"喪失事由: 機構={reason} 市={period.LossReason ?? "なし"}");
+                    Correct(person, same, period with { LossReason = reason }, "喪失事由を機構の処理結果に合わせる", actions);
+                }
+            }
+            else
+            {
+                var target = periods.FindLastIndex(p => p.AcquiredOn <= lost && (p.LostOn is null || Math.Abs(p.LostOn.Value.DayNumber - lost.DayNumber) <= SameEventDays));
+                if (target >= 0)
+                {
+                    var period = periods[target];
+                    differences.Add($"資格喪失年月日: 機構={CalendarDate.ToIso(lost)} 市={(period.LostOn is { } l ? CalendarDate.ToIso(l) : "なし")}");
+                    Correct(person, target, period with { LostOn = lost, LossReason = row.LossReason ?? period.LossReason },
+                        "資格喪失年月日を機構の処理結果に合わせる", actions);
+                }
+                else
+                {
+                    differences.Add($"資格喪失年月日: 機構={CalendarDate.ToIso(lost)} 市=該当する資格なし");
+                    actions.Add("資格の記録を確認する");
+                }
+            }
+        }
+    }
+
+    /// <summary>The period whose date is nearest the given one within <see cref="SameEventDays"/>, and whose change would not collide with another period.</summary>
+    private static int Nearest(List<PeriodOnFile> periods, Func<PeriodOnFile, DateOnly> date, DateOnly target)
+    {
+        var best = -1;
+        for (var i = 0; i < periods.Count; i++)
+        {
+            var distance = Math.Abs(date(periods[i]).DayNumber - target.DayNumber);
+            if (distance <= SameEventDays && (best < 0 || distance < Math.Abs(date(periods[best]).DayNumber - target.DayNumber))) best = i;
+        }
+        return best;
+    }
+
+    private void Correct(PersonOnFile person, int index, PeriodOnFile after, string action, List<string> actions)
+    {
+        actions.Add(action);
+        var before = person.Periods[index];
+        person.Periods[index] = after with { UpdatedRunId = context.RunId };
+        _pending.Add(new UpdatePeriod(person.AtenaNumber, before, after));
+    }
+
+    /// <summary>Applies the collected safe changes in one transaction with their audit rows (only with --apply; a dry run just forgets them).</summary>
+    public async Task CommitAsync(long rowsDone)
+    {
+        if (_pending.Count == 0) return;
+        if (!apply)
+        {
+            _pending.Clear();
+            return;
+        }
+        var changes = _pending.ToList();
+        _pending.Clear();
+        var audit = context.Store.CreateAuditWriter();
+        await context.CommitChunkAsync(async (connection, transaction) =>
+        {
+            var entries = await SafeChanges.ApplyAsync(connection, transaction, context.Municipality, context.RunId, changes, CancellationToken.None);
+            await audit.WriteAsync(connection, transaction, context.Municipality, context.RunId, context.JobName, context.Clock.GetUtcNow(), entries, CancellationToken.None);
+            var counts = new RunCounts();
+            counts["applied"] = entries.Count;
+            return counts;
+        }, "row:" + rowsDone.ToString(CultureInfo.InvariantCulture), []);
+    }
+
+    /// <summary>
+    /// 機構未反映: a 資格 取得 or 喪失 on the city's file inside the period the lists cover, at least the configured days
+    /// before its end, with no row of the lists about it. One report row per such change, in 宛名番号 order.
+    /// </summary>
+    public void AddUnreflected(Decided decided, int afterDays)
+    {
+        var (from, to) = decided.Window;
+        if (from > to) return;
+        var until = to.AddDays(-afterDays);
+        var listNames = string.Join("、", files.Select(f => f.FileName));
+        for (var i = 0; i < matcher.Index.Count; i++)
+        {
+            var person = matcher.Index[i];
+            foreach (var period in person.Periods)
+            {
+                if (period.AcquiredOn >= from && period.AcquiredOn <= until && !decided.Filed.Contains((i, "01")))
+                    Unreflected(person, "01", $"資格取得年月日: 市={CalendarDate.ToIso(period.AcquiredOn)} 機構=該当行なし", listNames);
+                if (period.LostOn is { } lost && lost >= from && lost <= until && !decided.Filed.Contains((i, "02")))
+                    Unreflected(person, "02", $"資格喪失年月日: 市={CalendarDate.ToIso(lost)} 機構=該当行なし", listNames);
+            }
+        }
+    }
+
+    private void Unreflected(PersonOnFile person, string filingCode, string difference, string listNames)
+    {
+        var city = person.Candidate;
+        report.Add(
+        [
+            _run, listNames, "", _filings.Describe(filingCode), "", city.BasicPensionNumber ?? "", city.Name, city.NameKana, Birth(city.BirthDate),
+            Verdicts.Unreflected, person.AtenaNumber, "", "", difference, "届書を機構へ送付したか、送付済みなら機構での処理状況を確認する", "",
+        ]);
+    }
+
+    private static string Birth(BirthDate birth) => birth.Date is { } date ? WarekiCodec.Describe(date)
+        : $"{birth.Year:D4}-{(birth.Month is { } m ? m.ToString("D2", CultureInfo.InvariantCulture) : "??")}-??（不詳）";
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace NenkinBatch.Matching;
+
+/// <summary>
+/// The two thresholds (DOMAIN.md rule 4) and the margin a best candidate must keep over the next one. Configuration
+/// (<c>reconcile:autoMatchScore</c>, <c>reconcile:reviewScore</c>, <c>reconcile:tieMargin</c>); the defaults are set
+/// on generated cities with the accuracy script (tests/accuracy/run.sh) and explained in weights.json's notes.
+/// </summary>
+public sealed record MatchThresholds(double AutoMatch = 22, double Review = 8, double TieMargin = 8)
+{
+    public static MatchThresholds Default { get; } = new();
+}
+
+public enum MatchKind : byte
+{
+    /// <summary>One person, beyond doubt: the row may change that person's records.</summary>
+    Automatic,
+    /// <summary>Candidates exist but no safe decision: a clerk decides.</summary>
+    Review,
+    /// <summary>Nobody on file comes close.</summary>
+    NotOnFile,
+}
+
+/// <summary>A scored candidate.</summary>
+public readonly record struct Scored(int Person, double Score, Levels Levels);
+
+/// <summary>What the matcher decided for one row, and why.</summary>
+public sealed record MatchDecision(MatchKind Kind, Scored? Best, IReadOnlyList<Scored> Others, string? ReviewReason)
+{
+    public int Person => Best?.Person ?? -1;
+}
+
+/// <summary>
+/// Decides which person a row is about: candidates from the blocking index, each scored field by field; the best
+/// one is taken only when it clears the automatic threshold, beats the next by the margin, and nothing about the
+/// numbers contradicts it. Everything else goes to review or, when nobody comes close, to 市未登録.
+/// </summary>
+public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThresholds thresholds)
+{
+    public PersonComparer Comparer => comparer;
+    public PersonIndex Index => index;
+
+    public MatchDecision Decide(RowIdentity row)
+    {
+        var candidates = index.CandidatesFor(row);
+        if (candidates.Count == 0) return new MatchDecision(MatchKind.NotOnFile, null, [], null);
+        var scored = new List<Scored>(candidates.Count);
+        foreach (var person in candidates)
+        {
+            var levels = comparer.Compare(row, index[person]);
+            scored.Add(new Scored(person, comparer.Score(levels), levels));
+        }
+        // Highest score first; equal scores in index order (宛名番号 order as loaded): the same input, the same decision.
+        scored.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Person.CompareTo(b.Person));
+        var best = scored[0];
+        var others = scored.Skip(1).Where(s => s.Score >= thresholds.Review).Take(3).ToList();
+
+        // A number that points at someone other than the person the 4情報 point to: both to a clerk (DOMAIN.md rule 4).
+        var byIdentity = scored.MaxBy(s => (comparer.IdentityScore(s.Levels), -s.Person));
+        var identityScore = comparer.IdentityScore(byIdentity.Levels);
+        foreach (var holder in scored.Where(s => s.Levels.PensionAgrees || s.Levels.NumberAgrees))
+        {
+            if (holder.Person == byIdentity.Person || identityScore < thresholds.Review) continue;
+            if (identityScore - comparer.IdentityScore(holder.Levels) < thresholds.TieMargin) continue;
+            var number = holder.Levels.PensionAgrees ? "基礎年金番号" : "個人番号";
+            return new MatchDecision(MatchKind.Review, null, [holder, byIdentity],
+                $"{number}は宛名番号 {index[holder.Person].AtenaNumber} の人、4情報は宛名番号 {index[byIdentity.Person].AtenaNumber} の人を指しています");
+        }
+
+        if (best.Score < thresholds.Review) return new MatchDecision(MatchKind.NotOnFile, null, [], null);
+        string? reason = null;
+        if (best.Score < thresholds.AutoMatch)
+            reason = $"一致度 {Format(best.Score)} が自動照合の基準 {Format(thresholds.AutoMatch)} に届きません";
+        else if (scored.Count > 1 && best.Score - scored[1].Score < thresholds.TieMargin)
+            reason = $"候補 {index[scored[1].Person].AtenaNumber}（一致度 {Format(scored[1].Score)}）と差がありません";
+        else if (best.Levels.Pension == 1)
+            reason = "基礎年金番号が市の記録と異なります";
+        else if (best.Levels.Number == 1)
+            reason = "個人番号が市の記録と異なります";
+        if (reason is not null) return new MatchDecision(MatchKind.Review, null, [best, .. others], reason);
+        return new MatchDecision(MatchKind.Automatic, best, others, null);
+    }
+
+    public static string Format(double score) => score.ToString("0.0", CultureInfo.InvariantCulture);
+}
