@@ -7,6 +7,8 @@ using NenkinBatch.Runtime;
 // One measurement per process, so peak memory is the job's own (tests/bench/run.sh drives it):
 //   load-members FILE DB LABEL   loads FILE into DB (SQLite path or PostgreSQL connection string), prints figures
 //   import FILE DB LABEL         imports a JPS list into DB, prints figures
+//   reconcile DB LABEL REPORTDIR reconciles every imported list in DB (dry run, both reports written), prints figures
+//   accuracy TRUTH REPORT        scores a reconciliation report against the generator's truth.csv
 //   micro [BenchmarkDotNet args] the hot functions, measured by BenchmarkDotNet
 switch (args.FirstOrDefault())
 {
@@ -14,6 +16,15 @@ switch (args.FirstOrDefault())
         return await MeasureAsync("load-members", args[1], args[2], args[3], new LoadMembersJob(args[1]));
     case "import" when args.Length == 4:
         return await MeasureAsync("import", args[1], args[2], args[3], new NenkinBatch.Jobs.Import.ImportJob(new() { Files = [args[1]] }));
+    case "reconcile" when args.Length == 4:
+        return await MeasureAsync("reconcile", null, args[1], args[2], new NenkinBatch.Jobs.Reconcile.ReconcileJob(new() { ReportDirectory = args[3] }));
+    case "accuracy" when args.Length == 3:
+    {
+        var accuracy = NenkinBatch.Synthetic.MatchAccuracy.Measure(args[1], args[2], NenkinBatch.Synthetic.CityFiles.JpsCsvFile);
+        Console.WriteLine(accuracy);
+        foreach (var wrong in accuracy.WrongMatches.Take(20)) Console.WriteLine("  wrong: " + wrong);
+        return 0;
+    }
     case "read-jps" when args.Length == 2:
     {
         // Reading and checking alone, no database: how much of an import is the file itself.
@@ -42,7 +53,7 @@ switch (args.FirstOrDefault())
         return 64;
 }
 
-static async Task<int> MeasureAsync(string name, string file, string db, string label, Job job)
+static async Task<int> MeasureAsync(string name, string? file, string db, string label, Job job)
 {
     var scratch = Directory.CreateTempSubdirectory("nenkin-bench-").FullName;
     var settings = new Settings
@@ -50,12 +61,19 @@ static async Task<int> MeasureAsync(string name, string file, string db, string 
         Database = db,
         Municipality = NenkinBatch.Domain.MunicipalityCode.Parse("121002").Value,
         LogDirectory = Path.Combine(scratch, "logs"),
-        KeyFile = Path.Combine(scratch, "number.key"),
+        // One key for every job of a measured run: 個人番号 digests of the city's file and of JPS's list must be comparable.
+        KeyFile = Path.Combine(Environment.GetEnvironmentVariable("NENKIN_BENCH_DIR") ?? scratch, "number.key"),
     };
     await new Migrator(Store.Create(DatabaseTarget.Parse(db, false)), TimeProvider.System).MigrateAsync(default);
-    var rows = File.ReadLines(file).LongCount() - 1;
+    var rows = file is null ? 0 : File.ReadLines(file).LongCount() - 1;
     var stopwatch = Stopwatch.StartNew();
-    var code = await JobRunner.RunAsync(job, new JobInvocation(settings, Quiet: true) { Interactive = false }, default);
+    var summary = Path.Combine(scratch, "summary.json");
+    var code = await JobRunner.RunAsync(job, new JobInvocation(settings, Quiet: true, SummaryFile: summary) { Interactive = false }, default);
+    if (file is null && File.Exists(summary))
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(summary));
+        rows = document.RootElement.GetProperty("counts").TryGetProperty("rows", out var counted) ? counted.GetInt64() : 0;
+    }
     stopwatch.Stop();
     using var self = Process.GetCurrentProcess();
     self.Refresh();

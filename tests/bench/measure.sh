@@ -34,3 +34,20 @@ $bench import "$city/jps-result.csv" "$NENKIN_BENCH_DIR/import.db" sqlite
 line=$($bench import "$city/jps-result.csv" "$NENKIN_TEST_PG;Search Path=bench_import" postgres)
 echo "$line"
 anchor anchor_jps 20 "$NENKIN_BENCH_DIR/jps-result.utf8.csv" "$line"
+
+# Reconcile (issue 5): the city's people against the list just imported, dry run with both reports written,
+# beside what PostgreSQL itself takes to join the two lists on 基礎年金番号 and hand over the result.
+echo "== reconcile (dry run, CSV + xlsx written) against $(($(wc -l < "$city/members.csv") - 1)) member rows"
+# The people must be in the database the list was imported into: load them there first (not timed here).
+$bench load-members "$city/members.csv" "$NENKIN_BENCH_DIR/import.db" sqlite >/dev/null
+$bench reconcile "$NENKIN_BENCH_DIR/import.db" sqlite "$NENKIN_BENCH_DIR/reports-sqlite"
+$bench load-members "$city/members.csv" "$NENKIN_TEST_PG;Search Path=bench_import" postgres >/dev/null
+line=$($bench reconcile "$NENKIN_TEST_PG;Search Path=bench_import" postgres "$NENKIN_BENCH_DIR/reports-pg")
+echo "$line"
+start=$(date +%s%N)
+"${psql[@]}" -c "SET search_path = bench_import" -c "\\copy (SELECT j.*, p.* FROM jps_result j JOIN person p ON p.municipality_code = j.municipality_code AND p.basic_pension_number = j.basic_pension_number) TO /dev/null"
+end=$(date +%s%N)
+ms=$(( (end - start) / 1000000 ))
+echo "anchor       PostgreSQL join of list and people on 基礎年金番号 (rows handed to psql): $ms ms"
+seconds=$(echo "$line" | sed -E 's/.*time= *([0-9.]+) s.*/\1/')
+awk -v t="$seconds" -v a="$ms" 'BEGIN { printf "ratio        reconcile / join = %.1f (issue 5: at most 20)\n", t * 1000 / a }'

@@ -15,6 +15,7 @@ public static class AdminProcess
 
     public static string AdminDll => Executable("NenkinBatch.Admin", "nenkin-admin");
     public static string ImportDll => Executable("NenkinBatch.Import", "nenkin-import");
+    public static string ReconcileDll => Executable("NenkinBatch.Reconcile", "nenkin-reconcile");
 
     private static string Executable(string project, string assembly)
     {

@@ -38,6 +38,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public void Reconnect() => Store = Store.Create(DatabaseTarget.Parse(Database, fromCommandLine: false));
     public string LogDirectory => Path.Combine(Directory, "logs");
     public string KeyFile => Path.Combine(Directory, "number.key");
+    public string ReportDirectory => Path.Combine(Directory, "reports");
 
     public static string PostgresServer =>
         System.Environment.GetEnvironmentVariable("NENKIN_TEST_PG") is { Length: > 0 } server
@@ -68,6 +69,7 @@ public sealed class TestDatabase : IAsyncDisposable
         Municipality = Municipality,
         LogDirectory = LogDirectory,
         KeyFile = KeyFile,
+        ReportDirectory = ReportDirectory,
         ChunkSize = chunkSize,
         RetryMaxAttempts = retryAttempts,
         RetryBaseDelay = TimeSpan.FromMilliseconds(20),
@@ -80,6 +82,7 @@ public sealed class TestDatabase : IAsyncDisposable
         ["NENKIN_MUNICIPALITY_CODE"] = Municipality.Value,
         ["NENKIN_LOG_DIR"] = LogDirectory,
         ["NENKIN_KEY_FILE"] = KeyFile,
+        ["NENKIN_REPORT_DIR"] = ReportDirectory,
         ["NENKIN_CHUNK_SIZE"] = chunkSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["NENKIN_RETRY_MAX_ATTEMPTS"] = retryAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["NENKIN_RETRY_BASE_DELAY_MS"] = "20",

@@ -1,0 +1,210 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using NenkinBatch.Formats.Reports;
+using NenkinBatch.Jobs.Import;
+using NenkinBatch.Jobs.LoadMembers;
+using NenkinBatch.Jobs.Reconcile;
+using NenkinBatch.Synthetic;
+using NenkinBatch.Tests.Jobs.Import;
+using NenkinBatch.Tests.Support;
+using NenkinBatch.Tests.Synthetic;
+
+namespace NenkinBatch.Tests.Jobs.Reconcile;
+
+public class ReconcileJobTests
+{
+    private static string SampleCity => Path.Combine(AdminProcess.RepositoryRoot, "samples", "city");
+
+    /// <summary>Everything reconcile may change, as text: persons, 資格, recorded filings.</summary>
+    private static async Task<List<string>> BusinessDataAsync(TestDatabase database) =>
+    [
+        .. await database.RowsAsync("SELECT atena_number, basic_pension_number, updated_run_id FROM person ORDER BY atena_number"),
+        .. await database.RowsAsync("SELECT atena_number, acquired_on, insured_category, acquisition_reason, lost_on, loss_reason, updated_run_id FROM qualification ORDER BY atena_number, acquired_on"),
+        .. await database.RowsAsync("SELECT file_id, line_number, atena_number, filing_code, received_on, processed_on FROM jps_filing_processed ORDER BY file_id, line_number"),
+    ];
+
+    internal static async Task LoadAndImportAsync(TestDatabase database, string city, params string[] lists)
+    {
+        (await InProcess.RunAsync(new LoadMembersJob(Path.Combine(city, CityFiles.MembersFile)), database.Settings())).ExitCode.ShouldBe(0);
+        var (import, _) = await ImportJobTests.ImportAsync(database, new ImportOptions { Files = lists.Select(l => Path.Combine(city, l)).ToList() });
+        import.ExitCode.ShouldBe(0, import.Error);
+    }
+
+    private static async Task<(InProcess.Run Run, Dictionary<string, long> Counts)> ReconcileAsync(TestDatabase database, ReconcileOptions? options = null)
+    {
+        var run = await InProcess.RunAsync(new ReconcileJob(options ?? new ReconcileOptions()), database.Settings(chunkSize: 20));
+        run.Summary.ShouldNotBeNull(run.Error);
+        using var summary = JsonDocument.Parse(run.Summary);
+        return (run, summary.RootElement.GetProperty("counts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64()));
+    }
+
+    private static long RunIdOf(InProcess.Run run)
+    {
+        using var summary = JsonDocument.Parse(run.Summary!);
+        return summary.RootElement.GetProperty("run_id").GetInt64();
+    }
+
+    private static string ReportOf(TestDatabase database, InProcess.Run run) => Path.Combine(database.ReportDirectory, $"reconcile-{RunIdOf(run)}.csv");
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task DryRun_WritesBothReports_ChangesNothing_AndTheNextNightHasNothingLeft(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        await LoadAndImportAsync(database, SampleCity, CityFiles.JpsCsvFile, CityFiles.JpsFixedFile);
+        var before = await BusinessDataAsync(database);
+
+        var (run, counts) = await ReconcileAsync(database);
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        (await BusinessDataAsync(database)).ShouldBe(before);
+        (await database.CountAsync("audit_log", "job = 'reconcile'")).ShouldBe(0);
+
+        var csv = ReportOf(database, run);
+        var bytes = await File.ReadAllBytesAsync(csv);
+        bytes.Take(3).ShouldBe(new byte[] { 0xEF, 0xBB, 0xBF });
+        var text = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);
+        text.ShouldEndWith("\r\n");
+        text.Replace("\r\n", "", StringComparison.Ordinal).ShouldNotContain('\n');
+        var lines = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        lines[0].ShouldBe(string.Join(",", ReconcileReport.Headers));
+        // One row per list row (40 in each of the two lists), then the local-only findings.
+        lines.Count(l => l.Contains(",jps-result.csv,", StringComparison.Ordinal)).ShouldBe(40);
+        lines.Count(l => l.Contains(",jps-result.dat,", StringComparison.Ordinal)).ShouldBe(40);
+        counts["rows"].ShouldBe(80);
+        foreach (var (verdict, name) in new[] { (Verdicts.Match, "match"), (Verdicts.Differs, "differs"), (Verdicts.NotOnFile, "not_on_file"), (Verdicts.Returned, "returned"), (Verdicts.Unreflected, "unreflected") })
+            lines.Count(l => l.Split(',')[9] == verdict).ShouldBe((int)counts[name], verdict);
+        counts["match"].ShouldBeGreaterThan(60);
+        (counts["differs"], counts["not_on_file"], counts["returned"], counts["unreflected"]).ShouldBe((4L, 2L, 2L, 4L));
+        run.Out.ShouldContain("判定別: 一致 72、差異あり 4、市未登録 2、要確認 0、返戻 2、機構未反映 4");
+        run.Out.ShouldContain(csv);
+
+        // The line JPS's number fills in, and its evidence and proposal, as a clerk reads them.
+        lines.ShouldContain(l => l.StartsWith($"{RunIdOf(run)},jps-result.csv,12,31 老齢基礎年金裁定請求,処理済,7312135018,河野　結衣,ｺｳﾉ ﾕｲ,1943-09-06（昭和18年9月6日）,差異あり,1000001380,", StringComparison.Ordinal)
+            && l.Contains("基礎年金番号: 機構=7312135018 市=なし,市の記録に基礎年金番号を記録; 機構の処理済を記録", StringComparison.Ordinal));
+
+        // The workbook: a summary first, then one sheet per 判定 but 一致.
+        using (var book = ZipFile.OpenRead(Path.ChangeExtension(csv, ".xlsx")))
+        {
+            using var workbook = new StreamReader(book.GetEntry("xl/workbook.xml")!.Open());
+            var xml = await workbook.ReadToEndAsync();
+            var sheets = System.Text.RegularExpressions.Regex.Matches(xml, "<sheet name=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+            sheets.ShouldBe(["集計", Verdicts.Differs, Verdicts.NotOnFile, Verdicts.Review, Verdicts.Returned, Verdicts.Unreflected]);
+        }
+        Directory.GetFiles(database.ReportDirectory).Select(Path.GetFileName).ShouldBe([$"reconcile-{RunIdOf(run)}.csv", $"reconcile-{RunIdOf(run)}.xlsx"], ignoreOrder: true);
+
+        // No 個人番号 anywhere in what the office reads.
+        var numbers = File.ReadLines(Path.Combine(SampleCity, CityFiles.MembersFile)).Skip(1).Select(l => l.Split(',')[^1]).Where(n => n.Length == 12).ToList();
+        numbers.Count.ShouldBeGreaterThan(100);
+        numbers.ShouldNotContain(n => text.Contains(n, StringComparison.Ordinal));
+
+        // The next night: nothing new imported, nothing to reconcile, no report.
+        var (again, _) = await ReconcileAsync(database);
+        again.ExitCode.ShouldBe(0);
+        again.Out.ShouldContain("照合していない一覧表はありません");
+        Directory.GetFiles(database.ReportDirectory).Length.ShouldBe(2);
+
+        // Asked again for the same list: the same report, row for row, but for the run number.
+        var (rerun, _) = await ReconcileAsync(database, new ReconcileOptions { FileId = 1 });
+        static bool ListRow(string l) => l.Contains(",jps-result.csv,", StringComparison.Ordinal) && l.Split(',')[2].Length > 0;
+        var first = lines.Where(ListRow).Select(l => l[l.IndexOf(',')..]).ToList();
+        var second = File.ReadAllLines(ReportOf(database, rerun)).Where(ListRow).Select(l => l[l.IndexOf(',')..]).ToList();
+        first.Count.ShouldBe(40);
+        second.ShouldBe(first);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Apply_DoesOnlyTheSafeChanges_TwiceChangesNothing_UndoRestoresEverything(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        await LoadAndImportAsync(database, SampleCity, CityFiles.JpsCsvFile, CityFiles.JpsFixedFile);
+        var before = await BusinessDataAsync(database);
+
+        var (apply, counts) = await ReconcileAsync(database, new ReconcileOptions { Apply = true });
+
+        apply.ExitCode.ShouldBe(0, apply.Error);
+        var applied = await BusinessDataAsync(database);
+        applied.ShouldNotBe(before);
+        var run = RunIdOf(apply);
+        (await database.RowsAsync("SELECT basic_pension_number, updated_run_id FROM person WHERE atena_number = '1000001380'")).ShouldBe([$"7312135018|{run}"]);
+        (await database.RowsAsync("SELECT lost_on, loss_reason FROM qualification WHERE atena_number = '1000002050' ORDER BY acquired_on DESC")).First().ShouldBe("2026-08-01|14");
+        // Every 処理済 row matched beyond doubt is recorded as processed; nothing about the others.
+        var recorded = await database.CountAsync("jps_filing_processed");
+        recorded.ShouldBeGreaterThan(60);
+        recorded.ShouldBeLessThan(80);
+        (await database.CountAsync("audit_log", $"run_id = {run}")).ShouldBe(counts["applied"]);
+        counts["applied"].ShouldBe(recorded + 2);
+
+        // Applied lists are not applied again by default; asked for explicitly, nothing is left to change.
+        var (nothingLeft, _) = await ReconcileAsync(database, new ReconcileOptions { Apply = true });
+        nothingLeft.Out.ShouldContain("適用していない一覧表はありません");
+        var (twice, twiceCounts) = await ReconcileAsync(database, new ReconcileOptions { Apply = true, FileId = 1 });
+        twice.ExitCode.ShouldBe(0);
+        twiceCounts["applied"].ShouldBe(0);
+        (await BusinessDataAsync(database)).ShouldBe(applied);
+
+        var undo = await InProcess.RunAsync(new ReconcileUndoJob(run), database.Settings(chunkSize: 20));
+        undo.ExitCode.ShouldBe(0, undo.Error);
+        (await BusinessDataAsync(database)).ShouldBe(before);
+        (await database.CountAsync("audit_log", "job = 'reconcile-undo'")).ShouldBe(counts["applied"]);
+        (await database.CountAsync("jps_result_reconciled", $"applied_run_id = {run}")).ShouldBe(0);
+
+        // Undo again: everything is found already reverted, nothing is touched.
+        var again = await InProcess.RunAsync(new ReconcileUndoJob(run), database.Settings());
+        again.ExitCode.ShouldBe(0, again.Error);
+        (await BusinessDataAsync(database)).ShouldBe(before);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Undo_LeavesARowChangedSinceTheApply_AndListsIt(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        await LoadAndImportAsync(database, SampleCity, CityFiles.JpsCsvFile);
+        var (apply, _) = await ReconcileAsync(database, new ReconcileOptions { Apply = true });
+        var run = RunIdOf(apply);
+        // A clerk corrects the filled number afterwards (another run, as a later job would).
+        await using (var connection = await database.Store.OpenAsync(CancellationToken.None))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"UPDATE person SET basic_pension_number = '7312135019', updated_run_id = {run + 100} WHERE atena_number = '1000001380'";
+            (await command.ExecuteNonQueryAsync()).ShouldBe(1);
+        }
+
+        var undo = await InProcess.RunAsync(new ReconcileUndoJob(run), database.Settings());
+
+        undo.ExitCode.ShouldBe(10, undo.Error);
+        (await database.RowsAsync("SELECT basic_pension_number FROM person WHERE atena_number = '1000001380'")).ShouldBe(["7312135019"]);
+        (await database.CountAsync("jps_filing_processed")).ShouldBe(0);
+        var list = Directory.GetFiles(database.ReportDirectory, "reconcile-undo-*.csv").ShouldHaveSingleItem();
+        File.ReadAllText(list).ShouldContain(",person,1000001380,");
+        (undo.Out + undo.Error).ShouldContain("取り消していません");
+    }
+}
+
+/// <summary>Issue 5's accuracy bar on the generated city of the test fixture (20,000 people, 3,000 rows, the full perturbation mix).</summary>
+public class ReconcileAccuracyTests(GeneratedCity city) : IClassFixture<GeneratedCity>
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task GeneratedCity_AutomaticMatchesRight_FewReviews_NoRelativeTwinOrNamesakeMatchedWrongly(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        await ReconcileJobTests.LoadAndImportAsync(database, city.Directory, CityFiles.JpsCsvFile);
+        var run = await InProcess.RunAsync(new ReconcileJob(new ReconcileOptions()), database.Settings());
+        run.ExitCode.ShouldBe(0, run.Error);
+
+        var accuracy = MatchAccuracy.Measure(city.File(CityFiles.TruthFile), Directory.GetFiles(database.ReportDirectory, "reconcile-*.csv").Single(), CityFiles.JpsCsvFile);
+
+        accuracy.Rows.ShouldBe(3000);
+        accuracy.Precision.ShouldBeGreaterThanOrEqualTo(0.999, accuracy.ToString());
+        accuracy.Recall.ShouldBeGreaterThanOrEqualTo(0.98, accuracy.ToString());
+        accuracy.ReviewShare.ShouldBeLessThanOrEqualTo(0.03, accuracy.ToString());
+        accuracy.RowsByCase.Keys.ShouldContain("twin");
+        accuracy.RowsByCase.Keys.ShouldContain("relative-not-on-file");
+        foreach (var dangerous in new[] { "twin", "relative-not-on-file", "nobody-on-file", "wrong-pension-number", "homophone" })
+            accuracy.WrongByCase.ShouldNotContainKey(dangerous);
+    }
+}
