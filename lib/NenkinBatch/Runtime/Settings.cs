@@ -59,18 +59,21 @@ public sealed record Settings
         if (database is not null && !Persistence.DatabaseTarget.IsConnectionString(database))
             database = PickPath(commandLine.Database, "NENKIN_DB", "db");
 
+        var thresholds = new Matching.MatchThresholds(
+            Number(Pick(null, "NENKIN_RECONCILE_AUTO_MATCH_SCORE", "reconcile:autoMatchScore"), Matching.MatchThresholds.Default.AutoMatch, "reconcile.autoMatchScore"),
+            Number(Pick(null, "NENKIN_RECONCILE_REVIEW_SCORE", "reconcile:reviewScore"), Matching.MatchThresholds.Default.Review, "reconcile.reviewScore"),
+            Number(Pick(null, "NENKIN_RECONCILE_TIE_MARGIN", "reconcile:tieMargin"), Matching.MatchThresholds.Default.TieMargin, "reconcile.tieMargin"));
+        if (thresholds.Review > thresholds.AutoMatch || thresholds.TieMargin < 0)
+            throw new OperatorException(ExitCode.UsageError,
+                $"設定 reconcile.reviewScore（{thresholds.Review}）は reconcile.autoMatchScore（{thresholds.AutoMatch}）以下、reconcile.tieMargin は 0 以上にしてください。");
         var logDirectory = PickPath(commandLine.LogDirectory, "NENKIN_LOG_DIR", "logDir") ?? Path.Combine(workingDirectory, "logs");
-        var defaults = Matching.MatchThresholds.Default;
         return new Settings
         {
             Database = database ?? Path.Combine(workingDirectory, "nenkin.db"),
             Municipality = municipality.Value,
             LogDirectory = logDirectory,
             ReportDirectory = PickPath(null, "NENKIN_REPORT_DIR", "reportDir") ?? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(logDirectory))!, "reports"),
-            MatchThresholds = new Matching.MatchThresholds(
-                Number(Pick(null, "NENKIN_RECONCILE_AUTO_MATCH_SCORE", "reconcile:autoMatchScore"), defaults.AutoMatch, "reconcile.autoMatchScore"),
-                Number(Pick(null, "NENKIN_RECONCILE_REVIEW_SCORE", "reconcile:reviewScore"), defaults.Review, "reconcile.reviewScore"),
-                Number(Pick(null, "NENKIN_RECONCILE_TIE_MARGIN", "reconcile:tieMargin"), defaults.TieMargin, "reconcile.tieMargin")),
+            MatchThresholds = thresholds,
             UnreflectedAfterDays = Int(Pick(null, "NENKIN_RECONCILE_UNREFLECTED_AFTER_DAYS", "reconcile:unreflectedAfterDays"), 30, "reconcile.unreflectedAfterDays", 0),
             KeyFile = PickPath(null, "NENKIN_KEY_FILE", "keyFile"),
             CodeTablesFile = PickPath(null, "NENKIN_CODE_TABLES", "codeTables"),
