@@ -20,7 +20,7 @@ switch (args.FirstOrDefault())
         return await MeasureAsync("reconcile", null, args[1], args[2], new NenkinBatch.Jobs.Reconcile.ReconcileJob(new() { ReportDirectory = args[3] }));
     case "accuracy" when args.Length == 3:
     {
-        var accuracy = NenkinBatch.Synthetic.MatchAccuracy.Measure(args[1], args[2], NenkinBatch.Synthetic.CityFiles.JpsCsvFile);
+        var accuracy = await NenkinBatch.Synthetic.MatchAccuracy.MeasureAsync(args[1], args[2], NenkinBatch.Synthetic.CityFiles.JpsCsvFile);
         Console.WriteLine(accuracy);
         foreach (var wrong in accuracy.WrongMatches.Take(20)) Console.WriteLine("  wrong: " + wrong);
         return 0;

@@ -22,8 +22,8 @@ public enum MatchKind : byte
     NotOnFile,
 }
 
-/// <summary>A scored candidate.</summary>
-public readonly record struct Scored(int Person, double Score, Levels Levels);
+/// <summary>A scored candidate: the whole score, and the part the 4情報 alone give (numbers left out).</summary>
+public readonly record struct Scored(int Person, double Score, double IdentityScore, Levels Levels);
 
 /// <summary>What the matcher decided for one row, and why.</summary>
 public sealed record MatchDecision(MatchKind Kind, Scored? Best, IReadOnlyList<Scored> Others, string? ReviewReason)
@@ -49,7 +49,8 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
         foreach (var person in candidates)
         {
             var levels = comparer.Compare(row, index[person]);
-            scored.Add(new Scored(person, comparer.Score(levels), levels));
+            var identity = comparer.IdentityScore(levels);
+            scored.Add(new Scored(person, identity + comparer.NumberScore(levels), identity, levels));
         }
         // Highest score first; equal scores in index order (宛名番号 order as loaded): the same input, the same decision.
         scored.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Person.CompareTo(b.Person));
@@ -57,12 +58,11 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
         var others = scored.Skip(1).Where(s => s.Score >= thresholds.Review).Take(3).ToList();
 
         // A number that points at someone other than the person the 4情報 point to: both to a clerk (DOMAIN.md rule 4).
-        var byIdentity = scored.MaxBy(s => (comparer.IdentityScore(s.Levels), -s.Person));
-        var identityScore = comparer.IdentityScore(byIdentity.Levels);
+        var byIdentity = scored.MaxBy(s => (s.IdentityScore, -s.Person));
         foreach (var holder in scored.Where(s => s.Levels.PensionAgrees || s.Levels.NumberAgrees))
         {
-            if (holder.Person == byIdentity.Person || identityScore < thresholds.Review) continue;
-            if (identityScore - comparer.IdentityScore(holder.Levels) < thresholds.TieMargin) continue;
+            if (holder.Person == byIdentity.Person || byIdentity.IdentityScore < thresholds.Review) continue;
+            if (byIdentity.IdentityScore - holder.IdentityScore < thresholds.TieMargin) continue;
             var number = holder.Levels.PensionAgrees ? "基礎年金番号" : "個人番号";
             return new MatchDecision(MatchKind.Review, null, [holder, byIdentity],
                 $"{number}は宛名番号 {index[holder.Person].AtenaNumber} の人、4情報は宛名番号 {index[byIdentity.Person].AtenaNumber} の人を指しています");

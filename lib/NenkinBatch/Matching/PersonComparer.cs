@@ -101,7 +101,10 @@ public sealed class PersonComparer
     }
 
     /// <summary>The Fellegi–Sunter score: the sum of every compared field's weight.</summary>
-    public double Score(Levels levels) => IdentityScore(levels) + Weight(0, levels.Pension) + Weight(1, levels.Number);
+    public double Score(Levels levels) => IdentityScore(levels) + NumberScore(levels);
+
+    /// <summary>What the 基礎年金番号 and 個人番号 say, where both sides have one.</summary>
+    public double NumberScore(Levels levels) => Weight(0, levels.Pension) + Weight(1, levels.Number);
 
     /// <summary>The score of the 4情報 alone, numbers left out: what the name, birth date, sex and address say by themselves.</summary>
     public double IdentityScore(Levels levels) =>

@@ -54,16 +54,16 @@ public sealed class ReconcileReport : IAsyncDisposable
         _xlsxPath = Path.ChangeExtension(_csvPath, ".xlsx");
         _csv = new StreamWriter(_csvPath + ".partial", false, TextEncodings.Utf8WithBom, 1 << 16) { NewLine = "\r\n" };
         WriteCsv(Headers);
-        foreach (var verdict in Verdicts.All.Where(v => v != Verdicts.Match))
+        foreach (var (verdict, i) in Verdicts.All.Select((v, i) => (v, i)).Where(v => v.v != Verdicts.Match))
         {
-            var path = Path.Combine(directory, $".reconcile-{runId.ToString(CultureInfo.InvariantCulture)}-{Verdicts.All.ToList().IndexOf(verdict)}.spill");
+            var path = Path.Combine(directory, $".reconcile-{runId.ToString(CultureInfo.InvariantCulture)}-{i}.spill");
             _spills[verdict] = (path, new BinaryWriter(new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose), Encoding.UTF8));
         }
     }
 
     public string CsvPath => _csvPath;
     public string XlsxPath => _xlsxPath;
-    public SortedDictionary<string, long> Counts { get; } = new(Comparer<string>.Create((a, b) => IndexOf(a).CompareTo(IndexOf(b))));
+    public Dictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
 
     public void Add(string[] row)
     {
@@ -121,15 +121,6 @@ public sealed class ReconcileReport : IAsyncDisposable
             CsvCell.Append(_line, cells[i]);
         }
         _csv.WriteLine(_line);
-    }
-
-    private static int IndexOf(string verdict)
-    {
-        for (var i = 0; i < Verdicts.All.Count; i++)
-        {
-            if (Verdicts.All[i] == verdict) return i;
-        }
-        return int.MaxValue;
     }
 
     public async ValueTask DisposeAsync()

@@ -46,10 +46,8 @@ internal sealed class RejectedRowsCsv(string path)
         {
             problem.Severity == ProblemSeverity.Error ? "除外" : "警告", problem.File, problem.Line?.ToString(CultureInfo.InvariantCulture) ?? "",
             problem.Field ?? "", problem.Value ?? "", problem.Reason,
-        }.Select(Cell)));
+        }.Select(CsvCell.Of)));
     }
-
-    internal static string Cell(string value) => CsvCell.Of(value);
 
     public void Close() => _writer?.Dispose();
 

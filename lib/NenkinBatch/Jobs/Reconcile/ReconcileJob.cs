@@ -119,10 +119,8 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         return options.Apply ? all.Where(f => f.AppliedRunId is null).ToList() : all.Where(f => f.ReportedRunId is null).ToList();
     }
 
-    private static IAsyncEnumerable<StoredJpsRow> Stream(JobContext context, ListFile file, CancellationToken cancellationToken) =>
-        ReadAll(context, file, cancellationToken);
-
-    private static async IAsyncEnumerable<StoredJpsRow> ReadAll(JobContext context, ListFile file, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>A list's rows in line order, on a connection of their own (each pass reads them once).</summary>
+    private static async IAsyncEnumerable<StoredJpsRow> Stream(JobContext context, ListFile file, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await context.Store.OpenAsync(cancellationToken);
         await foreach (var row in ReconcileStore.ReadRowsAsync(connection, context.Municipality, file.FileId, cancellationToken)) yield return row;

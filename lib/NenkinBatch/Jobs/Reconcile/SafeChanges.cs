@@ -39,7 +39,7 @@ public static class SafeChanges
             switch (change)
             {
                 case FillPensionNumber fill:
-                    if (await ExecuteAsync("""
+                    if (await Sql(connection, transaction, municipality, cancellationToken).ExecuteAsync("""
                         UPDATE person SET basic_pension_number = @n, updated_run_id = @run
                         WHERE municipality_code = @m AND atena_number = @a AND basic_pension_number IS NULL
                         """, ("n", fill.Number), ("run", runId), ("a", fill.AtenaNumber)) == 1)
@@ -48,7 +48,7 @@ public static class SafeChanges
                     break;
                 case UpdatePeriod update:
                     var (b, a) = (update.Before, update.After);
-                    if (await ExecuteAsync("""
+                    if (await Sql(connection, transaction, municipality, cancellationToken).ExecuteAsync("""
                         UPDATE qualification SET acquired_on = @acquired, insured_category = @category, acquisition_reason = @acqReason,
                             lost_on = @lost, loss_reason = @lossReason, updated_run_id = @run
                         WHERE municipality_code = @m AND atena_number = @a AND acquired_on = @oldAcquired AND insured_category = @oldCategory
@@ -61,7 +61,7 @@ public static class SafeChanges
                     break;
                 case RecordFiling filing:
                     var row = filing.Row;
-                    if (await ExecuteAsync("""
+                    if (await Sql(connection, transaction, municipality, cancellationToken).ExecuteAsync("""
                         INSERT INTO jps_filing_processed (municipality_code, file_id, line_number, atena_number, filing_code, received_on, processed_on, recorded_run_id)
                         VALUES (@m, @f, @l, @a, @code, @received, @processed, @run)
                         ON CONFLICT (municipality_code, file_id, line_number) DO NOTHING
@@ -73,12 +73,6 @@ public static class SafeChanges
             }
         }
         return audit;
-
-        async Task<int> ExecuteAsync(string sql, params (string, object?)[] parameters)
-        {
-            await using var command = ReconcileStore.Command(connection, transaction, sql, [("m", municipality.Value), .. parameters]);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }
     }
 
     /// <summary>One audit row of an applied run, to revert.</summary>
@@ -108,7 +102,7 @@ public static class SafeChanges
             {
                 var before = Read<PensionState>(change.Before);
                 var after = Read<PensionState>(change.After);
-                return await ExecuteAsync("""
+                return await Sql(connection, transaction, municipality, cancellationToken).ExecuteAsync("""
                     UPDATE person SET basic_pension_number = @before, updated_run_id = @beforeRun
                     WHERE municipality_code = @m AND atena_number = @a AND basic_pension_number = @after AND updated_run_id = @run
                     """, ("before", before.BasicPensionNumber), ("beforeRun", before.UpdatedRunId), ("a", change.RecordKey), ("after", after.BasicPensionNumber),
@@ -121,7 +115,7 @@ public static class SafeChanges
                 var before = Read<PeriodState>(change.Before);
                 var after = Read<PeriodState>(change.After);
                 var atena = change.RecordKey[..change.RecordKey.LastIndexOf('/')];
-                return await ExecuteAsync("""
+                return await Sql(connection, transaction, municipality, cancellationToken).ExecuteAsync("""
                     UPDATE qualification SET acquired_on = @acquired, insured_category = @category, acquisition_reason = @acqReason,
                         lost_on = @lost, loss_reason = @lossReason, updated_run_id = @beforeRun
                     WHERE municipality_code = @m AND atena_number = @a AND acquired_on = @afterAcquired AND updated_run_id = @run
@@ -134,7 +128,7 @@ public static class SafeChanges
             case "jps_filing_processed":
             {
                 var parts = change.RecordKey.Split('/');
-                return await ExecuteAsync("""
+                return await Sql(connection, transaction, municipality, cancellationToken).ExecuteAsync("""
                     DELETE FROM jps_filing_processed WHERE municipality_code = @m AND file_id = @f AND line_number = @l AND recorded_run_id = @run
                     """, ("f", long.Parse(parts[0], CultureInfo.InvariantCulture)), ("l", long.Parse(parts[1], CultureInfo.InvariantCulture)), ("run", appliedRunId)) == 1
                     ? new AuditEntry("jps_filing_processed", change.RecordKey, "DELETE", change.After, null, false)
@@ -142,12 +136,6 @@ public static class SafeChanges
             }
             default:
                 return null;
-        }
-
-        async Task<int> ExecuteAsync(string sql, params (string, object?)[] parameters)
-        {
-            await using var command = ReconcileStore.Command(connection, transaction, sql, [("m", municipality.Value), .. parameters]);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
@@ -160,31 +148,44 @@ public static class SafeChanges
             case "person":
             {
                 var before = Read<PensionState>(change.Before);
-                return await ScalarAsync("""
+                return await Sql(connection, transaction, municipality, cancellationToken).CountAsync("""
                     SELECT count(*) FROM person WHERE municipality_code = @m AND atena_number = @a AND basic_pension_number IS NOT DISTINCT FROM @n AND updated_run_id = @run
                     """, ("a", change.RecordKey), ("n", before.BasicPensionNumber), ("run", before.UpdatedRunId)) == 1;
             }
             case "qualification":
             {
                 var before = Read<PeriodState>(change.Before);
-                return await ScalarAsync("""
+                return await Sql(connection, transaction, municipality, cancellationToken).CountAsync("""
                     SELECT count(*) FROM qualification WHERE municipality_code = @m AND atena_number = @a AND acquired_on = @acquired AND updated_run_id = @run
                     """, ("a", change.RecordKey[..change.RecordKey.LastIndexOf('/')]), ("acquired", Date(before.AcquiredOn)), ("run", before.UpdatedRunId)) == 1;
             }
             case "jps_filing_processed":
             {
                 var parts = change.RecordKey.Split('/');
-                return await ScalarAsync("SELECT count(*) FROM jps_filing_processed WHERE municipality_code = @m AND file_id = @f AND line_number = @l",
+                return await Sql(connection, transaction, municipality, cancellationToken).CountAsync("SELECT count(*) FROM jps_filing_processed WHERE municipality_code = @m AND file_id = @f AND line_number = @l",
                     ("f", long.Parse(parts[0], CultureInfo.InvariantCulture)), ("l", long.Parse(parts[1], CultureInfo.InvariantCulture))) == 0;
             }
             default:
                 return false;
         }
+    }
 
-        async Task<long> ScalarAsync(string sql, params (string, object?)[] parameters)
+    private static Statements Sql(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, CancellationToken cancellationToken) =>
+        new(connection, transaction, municipality, cancellationToken);
+
+    /// <summary>Runs this municipality's statements (bound as @m) in the caller's transaction.</summary>
+    private readonly record struct Statements(DbConnection Connection, DbTransaction Transaction, MunicipalityCode Municipality, CancellationToken CancellationToken)
+    {
+        public async Task<int> ExecuteAsync(string sql, params (string, object?)[] parameters)
         {
-            await using var command = ReconcileStore.Command(connection, transaction, sql, [("m", municipality.Value), .. parameters]);
-            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            await using var command = ReconcileStore.Command(Connection, Transaction, sql, [("m", Municipality.Value), .. parameters]);
+            return await command.ExecuteNonQueryAsync(CancellationToken);
+        }
+
+        public async Task<long> CountAsync(string sql, params (string, object?)[] parameters)
+        {
+            await using var command = ReconcileStore.Command(Connection, Transaction, sql, [("m", Municipality.Value), .. parameters]);
+            return Convert.ToInt64(await command.ExecuteScalarAsync(CancellationToken), CultureInfo.InvariantCulture);
         }
     }
 

@@ -196,7 +196,7 @@ public class ReconcileAccuracyTests(GeneratedCity city) : IClassFixture<Generate
         var run = await InProcess.RunAsync(new ReconcileJob(new ReconcileOptions()), database.Settings());
         run.ExitCode.ShouldBe(0, run.Error);
 
-        var accuracy = MatchAccuracy.Measure(city.File(CityFiles.TruthFile), Directory.GetFiles(database.ReportDirectory, "reconcile-*.csv").Single(), CityFiles.JpsCsvFile);
+        var accuracy = await MatchAccuracy.MeasureAsync(city.File(CityFiles.TruthFile), Directory.GetFiles(database.ReportDirectory, "reconcile-*.csv").Single(), CityFiles.JpsCsvFile);
 
         accuracy.Rows.ShouldBe(3000);
         accuracy.Precision.ShouldBeGreaterThanOrEqualTo(0.999, accuracy.ToString());
