@@ -86,6 +86,25 @@ public sealed class PostgresStore : Store
             return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        public ValueTask DisposeAsync() => connection.DisposeAsync();
+        /// <summary>
+        /// Releases the lock on the server before closing: a closed connection's backend exits (and drops its locks)
+        /// a moment after the client has gone, so a next run started at once could otherwise still find it held.
+        /// </summary>
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (connection.State == System.Data.ConnectionState.Open)
+                {
+                    await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", connection);
+                    await unlock.ExecuteNonQueryAsync();
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                // The connection is already gone, and with it the lock.
+            }
+            await connection.DisposeAsync();
+        }
     }
 }
