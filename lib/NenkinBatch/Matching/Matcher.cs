@@ -38,27 +38,42 @@ public sealed record MatchDecision(MatchKind Kind, Scored? Best, IReadOnlyList<S
 /// </summary>
 public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThresholds thresholds)
 {
+    /// <summary>
+    /// Below this a candidate can be neither the best worth a decision (review threshold), nor the runner-up that
+    /// denies an automatic match (automatic threshold less the tie margin).
+    /// </summary>
+    private readonly double _floor = Math.Min(thresholds.Review, thresholds.AutoMatch - thresholds.TieMargin);
+
     public PersonComparer Comparer => comparer;
     public PersonIndex Index => index;
 
     public MatchDecision Decide(RowIdentity row)
     {
-        var candidates = index.CandidatesFor(row);
+        var keys = index.KeysOf(row);
+        var candidates = index.CandidatesFor(keys);
         if (candidates.Count == 0) return new MatchDecision(MatchKind.NotOnFile, null, [], null);
-        var scored = new List<Scored>(candidates.Count);
+        var scored = new List<Scored>(Math.Min(candidates.Count, 16));
         foreach (var person in candidates)
         {
-            var levels = comparer.Compare(row, index[person]);
+            var levels = comparer.Compare(row, keys, index, person);
             var identity = comparer.IdentityScore(levels);
-            scored.Add(new Scored(person, identity + comparer.NumberScore(levels), identity, levels));
+            var score = identity + comparer.NumberScore(levels);
+            // A candidate below every threshold that could make it count changes no decision: left out before sorting.
+            if (score < _floor && identity < thresholds.Review && !levels.PensionAgrees && !levels.NumberAgrees) continue;
+            scored.Add(new Scored(person, score, identity, levels));
         }
-        // Highest score first; equal scores in index order (宛名番号 order as loaded): the same input, the same decision.
-        scored.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Person.CompareTo(b.Person));
+        if (scored.Count == 0) return new MatchDecision(MatchKind.NotOnFile, null, [], null);
+        // Highest score first; equal scores in 宛名番号 order: the same input, the same decision.
+        scored.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : ByAtena(a, b));
         var best = scored[0];
         var others = scored.Skip(1).Where(s => s.Score >= thresholds.Review).Take(3).ToList();
 
         // A number that points at someone other than the person the 4情報 point to: both to a clerk (DOMAIN.md rule 4).
-        var byIdentity = scored.MaxBy(s => (s.IdentityScore, -s.Person));
+        var byIdentity = scored[0];
+        foreach (var s in scored)
+        {
+            if (s.IdentityScore > byIdentity.IdentityScore || (s.IdentityScore == byIdentity.IdentityScore && ByAtena(s, byIdentity) < 0)) byIdentity = s;
+        }
         foreach (var holder in scored.Where(s => s.Levels.PensionAgrees || s.Levels.NumberAgrees))
         {
             if (holder.Person == byIdentity.Person || byIdentity.IdentityScore < thresholds.Review) continue;
@@ -81,6 +96,8 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
         if (reason is not null) return new MatchDecision(MatchKind.Review, null, [best, .. others], reason);
         return new MatchDecision(MatchKind.Automatic, best, others, null);
     }
+
+    private int ByAtena(Scored a, Scored b) => index.AtenaRank(a.Person).CompareTo(index.AtenaRank(b.Person));
 
     public static string Format(double score) => score.ToString("0.0", CultureInfo.InvariantCulture);
 }

@@ -73,29 +73,46 @@ public sealed class PersonComparer
         return new Comparison(candidate, Score(levels), Explain(levels));
     }
 
+    /// <summary>Compares one row with one person (for one-off use and tests; the matcher uses the keys of its index).</summary>
     public Levels Compare(RowIdentity row, PersonOnFile person)
     {
-        var jps = row.Described;
-        var city = person.Candidate;
+        var index = new PersonIndex();
+        index.Add(person);
+        return Compare(row, index.KeysOf(row), index, 0);
+    }
+
+    /// <summary>
+    /// The hot path: every level decided on the two <see cref="MatchKeys"/> alone; the person's strings are read only
+    /// for a row whose kanji name has 〓 in it.
+    /// </summary>
+    public Levels Compare(RowIdentity row, in MatchKeys jps, PersonIndex people, int person)
+    {
+        ref readonly var city = ref people.KeysOf(person);
         sbyte pension = -1, number = -1, kanji = -1, alphabet = -1, address = -1, suffix = -1;
-        if (jps.BasicPensionNumber is { } jpsNumber && city.BasicPensionNumber is { } cityNumber)
-            pension = (sbyte)(string.Equals(jpsNumber, cityNumber, StringComparison.Ordinal) ? 0 : 1);
-        if (jps.NumberDigest is { } jpsDigest && city.NumberDigest is { } cityDigest)
-            number = (sbyte)(jpsDigest.AsSpan().SequenceEqual(cityDigest) ? 0 : 1);
-        var kana = (sbyte)KanaForms.Compare(row.Kana, person.Kana);
-        if (person.Alphabet is { } cityAlphabet)
+        if (jps.HasPension && city.HasPension) pension = (sbyte)(jps.Pension == city.Pension ? 0 : 1);
+        if (jps.HasDigest && city.HasDigest) number = (sbyte)(jps.Digest == city.Digest ? 0 : 1);
+        var kana = (sbyte)(jps.KanaRaw == city.KanaRaw ? KanaLevel.Exact
+            : jps.KanaWidth == city.KanaWidth ? KanaLevel.Width
+            : jps.KanaSmall == city.KanaSmall ? KanaLevel.Small
+            : jps.KanaLoose == city.KanaLoose ? KanaLevel.Loose : KanaLevel.Different);
+        if (city.HasAlphabet)
         {
-            if (row.Alphabet is not null || row.Kanji is not null) alphabet = (sbyte)(string.Equals(row.Alphabet, cityAlphabet, StringComparison.Ordinal) ? 0 : 1);
+            if (jps.HasAlphabet || jps.HasKanji) alphabet = (sbyte)(jps.HasAlphabet && jps.Name0 == city.Name0 ? 0 : 1);
         }
-        else if (row.Kanji is { } rowKanji) kanji = (sbyte)KanjiName.Compare(rowKanji, person.Kanji!);
-        else if (row.Alphabet is not null) kanji = (sbyte)KanjiLevel.Different;
-        var birth = CompareBirth(jps.BirthDate, city.BirthDate);
-        var sex = (sbyte)(jps.Sex == city.Sex ? 0 : 1);
-        if (row.AddressCanonical is { } canonical)
+        else if (jps.HasKanji)
         {
-            address = (sbyte)(string.Equals(canonical, person.AddressCanonical, StringComparison.Ordinal) ? 0
-                : string.Equals(row.AddressPlace, person.AddressPlace, StringComparison.Ordinal) ? 1 : 2);
-            if (row.AddressSuffix is { } a && person.AddressSuffix is { } b) suffix = (sbyte)(string.Equals(a, b, StringComparison.Ordinal) ? 0 : 1);
+            kanji = (sbyte)(jps.Name0 == city.Name0 ? KanjiLevel.Exact
+                : jps.Name1 == city.Name1 ? KanjiLevel.WithoutVariationSelectors
+                : jps.Name2 == city.Name2 ? KanjiLevel.VariantFolded
+                : jps.HasWildcard ? KanjiName.Compare(row.Kanji!, people[person].Kanji!) : KanjiLevel.Different);
+        }
+        else if (jps.HasAlphabet) kanji = (sbyte)KanjiLevel.Different;
+        var birth = CompareBirth(row.Described.BirthDate, city);
+        var sex = (sbyte)(jps.Sex == city.Sex ? 0 : 1);
+        if (jps.HasAddress)
+        {
+            address = (sbyte)(jps.AddressCanonical == city.AddressCanonical ? 0 : jps.AddressPlace == city.AddressPlace ? 1 : 2);
+            if (jps.HasSuffix && city.HasSuffix) suffix = (sbyte)(jps.AddressSuffix == city.AddressSuffix ? 0 : 1);
         }
         return new Levels(pension, number, kana, kanji, alphabet, birth, sex, address, suffix);
     }
@@ -128,17 +145,17 @@ public sealed class PersonComparer
     private double Weight(int field, sbyte level) => level < 0 ? 0 : _weights[field][level];
 
     /// <summary>A 不詳 birth date matches only on its known parts; a one-day or one-digit slip is "near".</summary>
-    private static sbyte CompareBirth(DateOnly jps, BirthDate city)
+    private static sbyte CompareBirth(DateOnly jps, in MatchKeys city)
     {
-        if (city.Date is { } date)
+        if (city.BirthDay >= 0)
         {
-            if (date == jps) return 0;
-            var near = Math.Abs(date.DayNumber - jps.DayNumber) <= 1
-                       || (date.Year == jps.Year && date.Month == jps.Month && Math.Abs(date.Day - jps.Day) % 10 == 0)
-                       || (date.Year == jps.Year && date.Day == jps.Day);
+            if (city.BirthDay == jps.DayNumber) return 0;
+            var near = Math.Abs(city.BirthDay - jps.DayNumber) <= 1
+                       || (city.BirthYear == jps.Year && city.BirthMonth == jps.Month && Math.Abs(city.BirthDayOfMonth - jps.Day) % 10 == 0)
+                       || (city.BirthYear == jps.Year && city.BirthDayOfMonth == jps.Day);
             return (sbyte)(near ? 2 : 3);
         }
-        var known = city.Year == jps.Year && (city.Month is null || city.Month == jps.Month);
+        var known = city.BirthYear == jps.Year && (city.BirthMonth == 0 || city.BirthMonth == jps.Month);
         return (sbyte)(known ? 1 : 3);
     }
 }

@@ -5,48 +5,87 @@ namespace NenkinBatch.Matching;
 /// <summary>
 /// The people on file with the blocking keys that find a row's candidates without comparing all pairs:
 /// 基礎年金番号, 個人番号 digest, birth date (a 不詳 date by its year), and the loose kana key of the whole
-/// name within two years of birth (which finds a person whose birth date JPS has wrong). Each key is a
-/// chain through one int array, so a million people cost a few megabytes of index.
+/// name with the birth year, looked up for the row's year and the two either side (which finds a person whose
+/// birth date JPS has wrong). The year is part of the kana key rather than a filter on the chain: a common name's
+/// chain in a city of a million runs to thousands, and walking it for every row was once the job's whole cost.
+/// Each key is a chain through one int array, so a million people cost a few megabytes of index; the keys are
+/// the numbers of the strings in <see cref="Symbols"/>, so a lookup hashes an int. People added in birth-date
+/// order (as <see cref="Persistence.Reconcile.ReconcileStore.LoadPeopleAsync"/> does) make a birth-date chain
+/// neighbours in memory.
 /// </summary>
 public sealed class PersonIndex
 {
     private readonly List<PersonOnFile> _people = [];
-    private readonly Chains<string> _pension = new(StringComparer.Ordinal);
-    private readonly Chains<byte[]> _digest = new(ByteArrayComparer.Instance);
-    private readonly Chains<int> _birth = new(EqualityComparer<int>.Default);
-    private readonly Chains<string> _kana = new(StringComparer.Ordinal);
+    private readonly List<MatchKeys> _keys = [];
+    private readonly Symbols _symbols = new();
+    private readonly Chains<int> _pension = new();
+    private readonly Chains<int> _digest = new();
+    private readonly Chains<int> _birth = new();
+    private readonly Chains<(int Loose, int Year)> _kana = new();
 
     public int Count => _people.Count;
     public PersonOnFile this[int index] => _people[index];
     public IReadOnlyList<PersonOnFile> People => _people;
 
+    /// <summary>A person's comparison keys, all people's side by side in one array (see <see cref="MatchKeys"/>).</summary>
+    public ref readonly MatchKeys KeysOf(int index) => ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_keys)[index];
+
+    /// <summary>A row's comparison keys, in the vocabulary of the people on file.</summary>
+    public MatchKeys KeysOf(RowIdentity row) => MatchKeys.Of(row, _symbols);
+
+    /// <summary>
+    /// A person's place in 宛名番号 order: ties between candidates break on it, so the same input gives the same
+    /// decision whatever order people were added in — without reading 宛名番号 strings scattered over the heap.
+    /// </summary>
+    public int AtenaRank(int index)
+    {
+        var ranks = _atenaRanks;
+        if (ranks is null)
+        {
+            var order = Enumerable.Range(0, _people.Count).ToArray();
+            Array.Sort(order, (a, b) => string.CompareOrdinal(_people[a].AtenaNumber, _people[b].AtenaNumber));
+            ranks = new int[order.Length];
+            for (var rank = 0; rank < order.Length; rank++) ranks[order[rank]] = rank;
+            _atenaRanks = ranks;
+        }
+        return ranks[index];
+    }
+
+    private int[]? _atenaRanks;
+
     public int Add(PersonOnFile person)
     {
+        _atenaRanks = null;
         var index = _people.Count;
+        var keys = MatchKeys.Of(person, _symbols);
         _people.Add(person);
-        var candidate = person.Candidate;
-        if (candidate.BasicPensionNumber is { } pension) _pension.Add(pension, index);
-        if (candidate.NumberDigest is { } digest) _digest.Add(digest, index);
-        _birth.Add(BirthKey(candidate.BirthDate), index);
-        _kana.Add(person.Kana.Loose, index);
+        _keys.Add(keys);
+        if (keys.HasPension) _pension.Add(keys.Pension, index);
+        if (keys.HasDigest) _digest.Add(keys.Digest, index);
+        _birth.Add(BirthKey(keys), index);
+        _kana.Add((keys.KanaLoose, keys.BirthYear), index);
         return index;
     }
 
     /// <summary>The people holding this 基礎年金番号 (one, unless the city's file has a slip).</summary>
-    public IEnumerable<int> WithPensionNumber(string number) => _pension.Get(number);
-
-    /// <summary>The row's candidates, each once, in index order (so that ties break the same way every run).</summary>
-    public List<int> CandidatesFor(RowIdentity row)
+    public List<int> WithPensionNumber(string number)
     {
-        var found = new List<int>(16);
-        var jps = row.Described;
-        if (jps.BasicPensionNumber is { } pension) found.AddRange(_pension.Get(pension));
-        if (jps.NumberDigest is { } digest) found.AddRange(_digest.Get(digest));
-        found.AddRange(_birth.Get(jps.BirthDate.DayNumber));
-        found.AddRange(_birth.Get(-jps.BirthDate.Year));
-        foreach (var index in _kana.Get(row.Kana.Loose))
+        var holders = new List<int>(1);
+        _pension.AddTo(_symbols.Find(number), holders);
+        return holders;
+    }
+
+    /// <summary>A row's candidates (see <see cref="KeysOf(RowIdentity)"/>), each once, in index order.</summary>
+    public List<int> CandidatesFor(in MatchKeys row)
+    {
+        var found = new List<int>(64);
+        if (row.HasPension) _pension.AddTo(row.Pension, found);
+        if (row.HasDigest) _digest.AddTo(row.Digest, found);
+        _birth.AddTo(row.BirthDay, found);
+        _birth.AddTo(-row.BirthYear, found);
+        if (row.KanaLoose >= 0)
         {
-            if (Math.Abs(_people[index].Candidate.BirthDate.Year - jps.BirthDate.Year) <= 2) found.Add(index);
+            for (var year = row.BirthYear - 2; year <= row.BirthYear + 2; year++) _kana.AddTo((row.KanaLoose, year), found);
         }
         found.Sort();
         var distinct = 0;
@@ -59,12 +98,20 @@ public sealed class PersonIndex
     }
 
     /// <summary>A complete date by its day number; a 不詳 date by its (negated) year, which is all it knows for sure.</summary>
-    private static int BirthKey(BirthDate date) => date.Date is { } day ? day.DayNumber : -date.Year;
+    private static int BirthKey(in MatchKeys keys) => keys.BirthDay >= 0 ? keys.BirthDay : -keys.BirthYear;
+
+    /// <summary>The order people are best added in: birth key, then 宛名番号 (any order gives the same decisions).</summary>
+    public static int LoadOrder(Candidate a, Candidate b)
+    {
+        static int Key(BirthDate date) => date.Date is { } day ? day.DayNumber : -date.Year;
+        var byBirth = Key(a.BirthDate).CompareTo(Key(b.BirthDate));
+        return byBirth != 0 ? byBirth : string.CompareOrdinal(a.AtenaNumber, b.AtenaNumber);
+    }
 
     /// <summary>Key → the first index; each index → the next with the same key.</summary>
-    private sealed class Chains<TKey>(IEqualityComparer<TKey> comparer) where TKey : notnull
+    private sealed class Chains<TKey> where TKey : notnull
     {
-        private readonly Dictionary<TKey, int> _heads = new(comparer);
+        private readonly Dictionary<TKey, int> _heads = [];
         private readonly List<int> _next = [];
 
         public void Add(TKey key, int index)
@@ -74,17 +121,10 @@ public sealed class PersonIndex
             _heads[key] = index;
         }
 
-        public IEnumerable<int> Get(TKey key)
+        public void AddTo(TKey key, List<int> found)
         {
-            if (!_heads.TryGetValue(key, out var index)) yield break;
-            for (; index >= 0; index = _next[index]) yield return index;
+            if (!_heads.TryGetValue(key, out var index)) return;
+            for (; index >= 0; index = _next[index]) found.Add(index);
         }
-    }
-
-    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>
-    {
-        public static ByteArrayComparer Instance { get; } = new();
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-        public int GetHashCode(byte[] obj) => obj.Length >= 4 ? BitConverter.ToInt32(obj, 0) : obj.Length;
     }
 }

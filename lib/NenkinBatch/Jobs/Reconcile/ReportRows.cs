@@ -100,7 +100,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         var cityNumber = city.BasicPensionNumber ?? _filledNumbers.GetValueOrDefault(match.Person);
         if (row.BasicPensionNumber is { } number && cityNumber is null)
         {
-            var holder = matcher.Index.WithPensionNumber(number).Select(i => matcher.Index[i].AtenaNumber).FirstOrDefault();
+            var holder = matcher.Index.WithPensionNumber(number).Select(i => matcher.Index[i].AtenaNumber).Order(StringComparer.Ordinal).FirstOrDefault();
             if (holder is not null || _numbersTaken.Contains(number))
             {
                 differences.Add($"基礎年金番号: 機構={number} 市=なし（宛名番号 {holder ?? "（この照合で記録予定）"} に同じ番号）");
@@ -263,7 +263,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         if (from > to) return;
         var until = to.AddDays(-afterDays);
         var listNames = string.Join("、", files.Select(f => f.FileName));
-        for (var i = 0; i < matcher.Index.Count; i++)
+        foreach (var i in Enumerable.Range(0, matcher.Index.Count).OrderBy(matcher.Index.AtenaRank))
         {
             var person = matcher.Index[i];
             foreach (var period in person.Periods)

@@ -69,8 +69,9 @@ public static class ReconcileStore
                     Convert.ToInt32(reader.GetValue(6), null), reader.GetString(7), reader.IsDBNull(10) ? null : (byte[])reader.GetValue(10),
                     AlphabetName.IsAlphabet(name)), reader.IsDBNull(8) ? null : reader.GetString(8), Convert.ToInt64(reader.GetValue(9), null)));
             }
-            // 宛名番号 order, the same on both stores whatever their collation: ties between candidates break the same way every run.
-            people.Sort((a, b) => string.CompareOrdinal(a.Candidate.AtenaNumber, b.Candidate.AtenaNumber));
+            // Birth-date order (then 宛名番号), the same on both stores whatever their collation: the people a row's birth date
+            // finds lie side by side in the index.
+            people.Sort((a, b) => PersonIndex.LoadOrder(a.Candidate, b.Candidate));
             foreach (var (candidate, suffix, updated) in people)
                 byAtena[candidate.AtenaNumber] = index.Add(new PersonOnFile(candidate, suffix, kanji) { UpdatedRunId = updated });
         }
