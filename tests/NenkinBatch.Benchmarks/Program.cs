@@ -79,6 +79,11 @@ static async Task<int> MeasureAsync(string name, string? file, string db, string
     self.Refresh();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{name,-12} {label,-9} rows={rows,9:N0}  time={stopwatch.Elapsed.TotalSeconds,7:F2} s  rate={rows / stopwatch.Elapsed.TotalSeconds,9:N0} rows/s  peak={self.PeakWorkingSet64 / 1048576.0,6:F0} MB  exit={code}"));
+    // NENKIN_BENCH_LOG=1: the job's own log too (its phase times), for finding where a run spends its time.
+    if (Environment.GetEnvironmentVariable("NENKIN_BENCH_LOG") == "1")
+    {
+        foreach (var log in Directory.EnumerateFiles(Path.Combine(scratch, "logs"), "*.log")) Console.WriteLine(File.ReadAllText(log));
+    }
     Directory.Delete(scratch, true);
     return code;
 }

@@ -29,33 +29,49 @@ public sealed record KanaForms(string Raw, string Width, string Small, string Lo
 public sealed record PeriodOnFile(DateOnly AcquiredOn, int InsuredCategory, string? AcquisitionReason, DateOnly? LostOn, string? LossReason, long UpdatedRunId);
 
 /// <summary>
-/// A person on the city's file, with every comparison form computed once when the file is read, so that
-/// comparing a row with a candidate is a handful of string comparisons.
+/// A name and address in every form they are compared in (kana levels, kanji or alphabet key, canonical address
+/// and 方書 apart), computed once. A row keeps its forms while it is decided; a person's are turned into
+/// <see cref="MatchKeys"/> when the person joins the index and then let go, so a million people do not carry them.
 /// </summary>
-public sealed class PersonOnFile
+public sealed class ComparisonForms
 {
-    public PersonOnFile(Candidate candidate, string? addressSuffix, KanjiName kanji)
+    public ComparisonForms(string? name, bool alphabet, string kana, string? address, string? separateSuffix, KanjiName kanji)
     {
-        Candidate = candidate;
-        Kana = KanaForms.Of(candidate.NameKana);
-        if (candidate.Foreign) Alphabet = AlphabetName.Key(candidate.Name);
-        else Kanji = kanji.Key(candidate.Name);
-        var address = AddressCanon.Parse(candidate.Address);
-        AddressPlace = address.Place;
-        AddressCanonical = address.Canonical;
-        AddressSuffix = SuffixKey(addressSuffix ?? address.Suffix);
+        Kana = KanaForms.Of(kana);
+        if (name is { Length: > 0 })
+        {
+            if (alphabet) Alphabet = AlphabetName.Key(name);
+            else Kanji = kanji.Key(name);
+        }
+        if (address is { Length: > 0 })
+        {
+            var parsed = AddressCanon.Parse(address);
+            AddressPlace = parsed.Place;
+            AddressCanonical = parsed.Canonical;
+            AddressSuffix = PersonOnFile.SuffixKey(separateSuffix ?? parsed.Suffix);
+        }
     }
 
-    public Candidate Candidate { get; }
-    public string AtenaNumber => Candidate.AtenaNumber;
     public KanaForms Kana { get; }
     public KanjiKey? Kanji { get; }
     public string? Alphabet { get; }
-    public string AddressPlace { get; }
-    public string AddressCanonical { get; }
+    public string? AddressPlace { get; }
+    public string? AddressCanonical { get; }
     public string? AddressSuffix { get; }
+}
+
+/// <summary>A person on the city's file: what the report and the safe changes need, and their 資格 periods.</summary>
+public sealed class PersonOnFile(Candidate candidate, string? addressSuffix)
+{
+    public Candidate Candidate { get; } = candidate;
+    public string AtenaNumber => Candidate.AtenaNumber;
+    /// <summary>The 方書 the register keeps apart from the address, when it does.</summary>
+    public string? AddressSuffix { get; } = addressSuffix;
     public List<PeriodOnFile> Periods { get; } = [];
     public long UpdatedRunId { get; init; }
+
+    /// <summary>This person's comparison forms (computed anew each time: the index keeps only their keys).</summary>
+    public ComparisonForms Forms(KanjiName kanji) => new(Candidate.Name, Candidate.Foreign, Candidate.NameKana, Candidate.Address, AddressSuffix, kanji);
 
     /// <summary>A 方書 for comparison: NFKC, no spaces, dash forms alike.</summary>
     internal static string? SuffixKey(string? suffix)
@@ -72,31 +88,9 @@ public sealed class PersonOnFile
 }
 
 /// <summary>What a JPS row says of its person, with every comparison form computed once.</summary>
-public sealed class RowIdentity
+public sealed class RowIdentity(Described described, KanjiName kanji)
 {
-    public RowIdentity(Described described, KanjiName kanji)
-    {
-        Described = described;
-        Kana = KanaForms.Of(described.KanaName);
-        if (described.KanjiName is { Length: > 0 } name)
-        {
-            if (AlphabetName.IsAlphabet(name)) Alphabet = AlphabetName.Key(name);
-            else Kanji = kanji.Key(name);
-        }
-        if (described.Address is { Length: > 0 } text)
-        {
-            var address = AddressCanon.Parse(text);
-            AddressPlace = address.Place;
-            AddressCanonical = address.Canonical;
-            AddressSuffix = PersonOnFile.SuffixKey(address.Suffix);
-        }
-    }
-
-    public Described Described { get; }
-    public KanaForms Kana { get; }
-    public KanjiKey? Kanji { get; }
-    public string? Alphabet { get; }
-    public string? AddressPlace { get; }
-    public string? AddressCanonical { get; }
-    public string? AddressSuffix { get; }
+    public Described Described { get; } = described;
+    public ComparisonForms Forms { get; } = new(described.KanjiName, described.KanjiName is { } name && AlphabetName.IsAlphabet(name),
+        described.KanaName, described.Address, null, kanji);
 }

@@ -47,7 +47,7 @@ public static class KanaKey
             if (c is ' ' or '\u3000' or '･' or '・') continue;
             if (c is >= 'ぁ' and <= 'ゖ') builder.Append((char)(c + 0x60)); // hiragana → katakana
             else if (LongMarks.Contains(c, StringComparison.Ordinal)) builder.Append('ー');
-            else builder.Append(char.ToUpperInvariant(c));
+            else builder.Append(c is >= '\u30A0' and <= '\u30FF' ? c : char.ToUpperInvariant(c)); // katakana has no case: skip the lookup
         }
         return builder.ToString();
     }

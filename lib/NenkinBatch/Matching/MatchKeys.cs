@@ -26,10 +26,11 @@ public readonly struct MatchKeys
     public readonly byte Sex;
     private readonly byte _flags;
 
-    private MatchKeys(Symbols symbols, bool add, KanaForms kana, KanjiKey? kanji, string? alphabet, string? pension, byte[]? digest,
-        string? canonical, string? place, string? suffix, BirthDate birth, int sex)
+    private MatchKeys(Symbols symbols, bool add, ComparisonForms forms, string? pension, byte[]? digest, BirthDate birth, int sex)
     {
         int Id(string? text) => text is null ? 0 : add ? symbols.Add(text) : symbols.Find(text);
+        var (kana, kanji, alphabet) = (forms.Kana, forms.Kanji, forms.Alphabet);
+        var (canonical, place, suffix) = (forms.AddressCanonical, forms.AddressPlace, forms.AddressSuffix);
         (KanaRaw, KanaWidth, KanaSmall, KanaLoose) = (Id(kana.Raw), Id(kana.Width), Id(kana.Small), Id(kana.Loose));
         byte flags = 0;
         if (alphabet is not null)
@@ -72,17 +73,15 @@ public readonly struct MatchKeys
     }
 
     /// <summary>A person's keys, adding their forms to the symbols.</summary>
-    public static MatchKeys Of(PersonOnFile person, Symbols symbols) => new(symbols, true, person.Kana, person.Kanji, person.Alphabet,
-        person.Candidate.BasicPensionNumber, person.Candidate.NumberDigest, person.AddressCanonical, person.AddressPlace, person.AddressSuffix,
-        person.Candidate.BirthDate, person.Candidate.Sex);
+    public static MatchKeys Of(Candidate person, ComparisonForms forms, Symbols symbols) =>
+        new(symbols, true, forms, person.BasicPensionNumber, person.NumberDigest, person.BirthDate, person.Sex);
 
     /// <summary>A row's keys against the symbols the people were added to.</summary>
     public static MatchKeys Of(RowIdentity row, Symbols symbols)
     {
         var jps = row.Described;
         var birth = new BirthDate(jps.BirthDate, jps.BirthDate.Year, jps.BirthDate.Month, jps.BirthDate.Day, null);
-        return new(symbols, false, row.Kana, row.Kanji, row.Alphabet, jps.BasicPensionNumber, jps.NumberDigest, row.AddressCanonical,
-            row.AddressPlace, row.AddressSuffix, birth, jps.Sex);
+        return new(symbols, false, row.Forms, jps.BasicPensionNumber, jps.NumberDigest, birth, jps.Sex);
     }
 
     public bool HasPension => (_flags & PensionFlag) != 0;

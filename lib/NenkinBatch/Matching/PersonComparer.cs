@@ -69,7 +69,7 @@ public sealed class PersonComparer
     /// <summary>Compares raw records (prepares both sides first; for one-off use and tests).</summary>
     public Comparison Compare(Described row, Candidate candidate)
     {
-        var levels = Compare(new RowIdentity(row, _kanji), new PersonOnFile(candidate, null, _kanji));
+        var levels = Compare(new RowIdentity(row, _kanji), new PersonOnFile(candidate, null));
         return new Comparison(candidate, Score(levels), Explain(levels));
     }
 
@@ -77,7 +77,7 @@ public sealed class PersonComparer
     public Levels Compare(RowIdentity row, PersonOnFile person)
     {
         var index = new PersonIndex();
-        index.Add(person);
+        index.Add(person, _kanji);
         return Compare(row, index.KeysOf(row), index, 0);
     }
 
@@ -104,7 +104,7 @@ public sealed class PersonComparer
             kanji = (sbyte)(jps.Name0 == city.Name0 ? KanjiLevel.Exact
                 : jps.Name1 == city.Name1 ? KanjiLevel.WithoutVariationSelectors
                 : jps.Name2 == city.Name2 ? KanjiLevel.VariantFolded
-                : jps.HasWildcard ? KanjiName.Compare(row.Kanji!, people[person].Kanji!) : KanjiLevel.Different);
+                : jps.HasWildcard ? KanjiName.Compare(row.Forms.Kanji!, _kanji.Key(people[person].Candidate.Name)) : KanjiLevel.Different);
         }
         else if (jps.HasAlphabet) kanji = (sbyte)KanjiLevel.Different;
         var birth = CompareBirth(row.Described.BirthDate, city);

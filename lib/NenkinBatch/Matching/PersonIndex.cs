@@ -37,27 +37,33 @@ public sealed class PersonIndex
     /// A person's place in 宛名番号 order: ties between candidates break on it, so the same input gives the same
     /// decision whatever order people were added in — without reading 宛名番号 strings scattered over the heap.
     /// </summary>
-    public int AtenaRank(int index)
+    public int AtenaRank(int index) => (Volatile.Read(ref _atenaRanks) ?? RankAll())[index];
+
+    /// <summary>Ranks everyone once, when first asked (under a lock: the matcher decides rows on several threads).</summary>
+    private int[] RankAll()
     {
-        var ranks = _atenaRanks;
-        if (ranks is null)
+        lock (_people)
         {
+            if (_atenaRanks is { } done) return done;
             var order = Enumerable.Range(0, _people.Count).ToArray();
             Array.Sort(order, (a, b) => string.CompareOrdinal(_people[a].AtenaNumber, _people[b].AtenaNumber));
-            ranks = new int[order.Length];
+            var ranks = new int[order.Length];
             for (var rank = 0; rank < order.Length; rank++) ranks[order[rank]] = rank;
-            _atenaRanks = ranks;
+            Volatile.Write(ref _atenaRanks, ranks);
+            return ranks;
         }
-        return ranks[index];
     }
 
     private int[]? _atenaRanks;
 
-    public int Add(PersonOnFile person)
+    public int Add(PersonOnFile person, KanjiName kanji) => Add(person, person.Forms(kanji));
+
+    /// <summary>Adds a person with their comparison forms, prepared beforehand (on any thread; adding is one at a time).</summary>
+    public int Add(PersonOnFile person, ComparisonForms forms)
     {
-        _atenaRanks = null;
+        Volatile.Write(ref _atenaRanks, null);
         var index = _people.Count;
-        var keys = MatchKeys.Of(person, _symbols);
+        var keys = MatchKeys.Of(person.Candidate, forms, _symbols);
         _people.Add(person);
         _keys.Add(keys);
         if (keys.HasPension) _pension.Add(keys.Pension, index);

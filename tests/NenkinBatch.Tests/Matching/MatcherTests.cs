@@ -17,7 +17,7 @@ public class MatcherTests
     private static Matcher MatcherOf(params Candidate[] people)
     {
         var index = new PersonIndex();
-        foreach (var person in people.OrderBy(p => p.AtenaNumber, StringComparer.Ordinal)) index.Add(new PersonOnFile(person, null, KanjiName.BuiltIn));
+        foreach (var person in people.OrderBy(p => p.AtenaNumber, StringComparer.Ordinal)) index.Add(new PersonOnFile(person, null), KanjiName.BuiltIn);
         return new Matcher(index, PersonComparer.BuiltIn, MatchThresholds.Default);
     }
 
@@ -123,7 +123,7 @@ public class MatcherTests
     [InlineData("中央区中央1-2-3　コーポ中央202", "方書不一致")]
     public void Address_AndSuffix_Levels(string jpsAddress, string expected)
     {
-        var person = new PersonOnFile(Person("1000000104", null, "高橋　恭子", "タカハシ　キョウコ", "19700312"), "コーポ中央１０１", KanjiName.BuiltIn);
+        var person = new PersonOnFile(Person("1000000104", null, "高橋　恭子", "タカハシ　キョウコ", "19700312"), "コーポ中央１０１");
         var levels = PersonComparer.BuiltIn.Compare(new RowIdentity(Row(null, "ﾀｶﾊｼ ｷｮｳｺ", "高橋　恭子", "19700312", address: jpsAddress), KanjiName.BuiltIn), person);
         PersonComparer.BuiltIn.ExplainText(levels).ShouldContain(expected + "(");
     }

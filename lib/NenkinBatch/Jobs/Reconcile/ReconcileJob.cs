@@ -59,29 +59,35 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         context.Log.Info("照合する一覧表: {0}", string.Join("、", files.Select(f => $"{f.FileName}（ファイル番号 {f.FileId}、{f.RowCount:N0} 行）")));
 
         var comparer = PersonComparer.BuiltIn;
+        var phase = System.Diagnostics.Stopwatch.StartNew();
         var index = await context.ReadAsync((c, ct) => ReconcileStore.LoadPeopleAsync(c, municipality, comparer.Kanji, ct), cancellationToken);
-        context.Log.Info("市の記録 {0:N0} 人を読み込みました。", index.Count);
+        context.Log.Info("市の記録 {0:N0} 人を読み込みました（{1:F1} 秒）。", index.Count, phase.Elapsed.TotalSeconds);
         var matcher = new Matcher(index, comparer, context.Settings.MatchThresholds);
 
+        phase.Restart();
         var decided = await DecideAsync(context, matcher, files, cancellationToken);
+        context.Log.Info("{0:N0} 行の該当者を判定しました（{1:F1} 秒）。", decided.Decisions.Count, phase.Elapsed.TotalSeconds);
+        phase.Restart();
         var reportDirectory = options.ReportDirectory ?? context.Settings.ReportDirectory;
         await using var report = new ReconcileReport(reportDirectory, context.RunId);
         var writer = new ReportRows(context, matcher, files, report, options.Apply);
 
         var row = 0;
         var total = files.Sum(f => f.RowCount);
-        foreach (var file in files)
+        await foreach (var batch in ReadAhead.Batches(ct => Rows(context, files, ct), BatchSize, 4, cancellationToken))
         {
-            await foreach (var stored in Stream(context, file, cancellationToken))
+            foreach (var stored in batch)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 writer.Add(stored, decided.Decisions[row++]);
                 if (writer.PendingChanges >= context.Settings.ChunkSize) await writer.CommitAsync(row);
-                context.Progress.Report(total + row, (total + row) / (2.0 * Math.Max(total, 1)));
             }
+            context.Progress.Report(total + row, (total + row) / (2.0 * Math.Max(total, 1)));
         }
         await writer.CommitAsync(row);
         writer.AddUnreflected(decided, context.Settings.UnreflectedAfterDays);
+        context.Log.Info("照合結果を書きました（{0:F1} 秒）。", phase.Elapsed.TotalSeconds);
+        phase.Restart();
 
         await context.CommitChunkAsync(async (connection, transaction) =>
         {
@@ -98,6 +104,7 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
             ("照合行数", row.ToString("N0", CultureInfo.InvariantCulture)),
         ], cancellationToken);
 
+        context.Log.Info("Excel ファイルを書きました（{0:F1} 秒）。", phase.Elapsed.TotalSeconds);
         var counts = context.Counts;
         foreach (var (verdict, count) in report.Counts) counts[CountName(verdict)] = count;
         counts["rows"] = row;
@@ -119,40 +126,50 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         return options.Apply ? all.Where(f => f.AppliedRunId is null).ToList() : all.Where(f => f.ReportedRunId is null).ToList();
     }
 
-    /// <summary>A list's rows in line order, on a connection of their own (each pass reads them once).</summary>
-    private static async IAsyncEnumerable<StoredJpsRow> Stream(JobContext context, ListFile file, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Rows are read ahead, and decided in parallel, this many at a time.</summary>
+    private const int BatchSize = 4096;
+
+    /// <summary>Every list's rows, list by list in line order, on a connection of their own (each pass reads them once).</summary>
+    private static async IAsyncEnumerable<StoredJpsRow> Rows(JobContext context, List<ListFile> files, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await context.Store.OpenAsync(cancellationToken);
-        await foreach (var row in ReconcileStore.ReadRowsAsync(connection, context.Municipality, file.FileId, cancellationToken)) yield return row;
+        foreach (var file in files)
+        {
+            await foreach (var row in ReconcileStore.ReadRowsAsync(connection, context.Municipality, file.FileId, cancellationToken)) yield return row;
+        }
     }
 
-    /// <summary>Pass 1: every row's decision, then the rule that one person may not be given two identities.</summary>
+    /// <summary>
+    /// Pass 1: every row's decision (a batch at a time on every core: deciding only reads the index), then the rule
+    /// that one person may not be given two identities, which needs them all.
+    /// </summary>
     private static async Task<Decided> DecideAsync(JobContext context, Matcher matcher, List<ListFile> files, CancellationToken cancellationToken)
     {
         var decided = new Decided();
         var identities = new Dictionary<int, (string? Pension, byte[]? Digest, bool Conflict)>();
         var total = files.Sum(f => f.RowCount);
-        foreach (var file in files)
+        var kanji = matcher.Comparer.Kanji;
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
+        await foreach (var batch in ReadAhead.Batches(ct => Rows(context, files, ct), BatchSize, 4, cancellationToken))
         {
-            await foreach (var row in Stream(context, file, cancellationToken))
+            var decisions = new MatchDecision[batch.Count];
+            Parallel.For(0, batch.Count, parallel, i => decisions[i] = matcher.Decide(new RowIdentity(batch[i].Described, kanji)));
+            for (var i = 0; i < batch.Count; i++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var decision = matcher.Decide(new RowIdentity(row.Described, matcher.Comparer.Kanji));
+                var (row, decision) = (batch[i], decisions[i]);
                 decided.Decisions.Add(decision);
                 var (from, to) = decided.Window;
                 decided.Window = (row.ReceivedOn < from ? row.ReceivedOn : from, row.ProcessedOn > to ? row.ProcessedOn : to);
-                if (decision.Kind == MatchKind.Automatic)
-                {
-                    var person = decision.Person;
-                    var seen = identities.GetValueOrDefault(person);
-                    var conflict = seen.Conflict
-                        || (row.BasicPensionNumber is { } p && seen.Pension is { } q && p != q)
-                        || (row.NumberDigest is { } d && seen.Digest is { } e && !d.AsSpan().SequenceEqual(e));
-                    identities[person] = (seen.Pension ?? row.BasicPensionNumber, seen.Digest ?? row.NumberDigest, conflict);
-                    decided.Filed.Add((person, row.FilingCode));
-                }
-                context.Progress.Report(decided.Decisions.Count, decided.Decisions.Count / (2.0 * Math.Max(total, 1)));
+                if (decision.Kind != MatchKind.Automatic) continue;
+                var person = decision.Person;
+                var seen = identities.GetValueOrDefault(person);
+                var conflict = seen.Conflict
+                    || (row.BasicPensionNumber is { } p && seen.Pension is { } q && p != q)
+                    || (row.NumberDigest is { } d && seen.Digest is { } e && !d.AsSpan().SequenceEqual(e));
+                identities[person] = (seen.Pension ?? row.BasicPensionNumber, seen.Digest ?? row.NumberDigest, conflict);
+                decided.Filed.Add((person, row.FilingCode));
             }
+            context.Progress.Report(decided.Decisions.Count, decided.Decisions.Count / (2.0 * Math.Max(total, 1)));
         }
         for (var i = 0; i < decided.Decisions.Count; i++)
         {

@@ -72,8 +72,20 @@ public static class ReconcileStore
             // Birth-date order (then 宛名番号), the same on both stores whatever their collation: the people a row's birth date
             // finds lie side by side in the index.
             people.Sort((a, b) => PersonIndex.LoadOrder(a.Candidate, b.Candidate));
-            foreach (var (candidate, suffix, updated) in people)
-                byAtena[candidate.AtenaNumber] = index.Add(new PersonOnFile(candidate, suffix, kanji) { UpdatedRunId = updated });
+            // Preparing a person's comparison forms (NFC/NFKC, kana levels, the address) is the costly part: on every core.
+            // Batches keep the forms, which the index turns into keys and lets go, from all being alive at once.
+            var prepared = new (PersonOnFile Person, ComparisonForms Forms)[Math.Min(people.Count, 16384)];
+            for (var start = 0; start < people.Count; start += prepared.Length)
+            {
+                var count = Math.Min(prepared.Length, people.Count - start);
+                Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+                {
+                    var (candidate, suffix, updated) = people[start + i];
+                    var person = new PersonOnFile(candidate, suffix) { UpdatedRunId = updated };
+                    prepared[i] = (person, person.Forms(kanji));
+                });
+                for (var i = 0; i < count; i++) byAtena[prepared[i].Person.AtenaNumber] = index.Add(prepared[i].Person, prepared[i].Forms);
+            }
         }
         await using (var command = Command(connection, null, """
             SELECT atena_number, acquired_on, insured_category, acquisition_reason, lost_on, loss_reason, updated_run_id
