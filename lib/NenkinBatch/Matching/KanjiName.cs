@@ -31,10 +31,32 @@ public sealed class KanjiName(FrozenDictionary<int, int> variants)
     /// <summary>A name's comparison forms, computed once: NFC without spaces, without variation selectors, variants folded.</summary>
     public KanjiKey Key(string name)
     {
-        var runes = Runes(name);
-        var stripped = runes.Where(r => !IsVariationSelector(r)).ToList();
-        var folded = stripped.Select(Fold).ToList();
-        return new KanjiKey(Text(runes), Text(stripped), Text(folded), folded.Any(IsWildcard));
+        // One pass over the NFC text: each form built beside the others, and a form equal to the one before it is that same string.
+        var normalized = name.IsNormalized(NormalizationForm.FormC) ? name : name.Normalize(NormalizationForm.FormC);
+        var exact = new StringBuilder(normalized.Length);
+        var stripped = new StringBuilder(normalized.Length);
+        var folded = new StringBuilder(normalized.Length);
+        var wildcard = false;
+        foreach (var rune in normalized.EnumerateRunes())
+        {
+            if (rune.Value is ' ' or '\u3000') continue;
+            Append(exact, rune.Value);
+            if (IsVariationSelector(rune.Value)) continue;
+            Append(stripped, rune.Value);
+            var fold = Fold(rune.Value);
+            Append(folded, fold);
+            wildcard |= IsWildcard(fold);
+        }
+        var exactText = exact.ToString();
+        var strippedText = stripped.Equals(exactText.AsSpan()) ? exactText : stripped.ToString();
+        var foldedText = folded.Equals(strippedText.AsSpan()) ? strippedText : folded.ToString();
+        return new KanjiKey(exactText, strippedText, foldedText, wildcard);
+    }
+
+    private static void Append(StringBuilder builder, int rune)
+    {
+        if (rune < 0x10000) builder.Append((char)rune);
+        else builder.Append(char.ConvertFromUtf32(rune));
     }
 
     public static KanjiLevel Compare(KanjiKey jps, KanjiKey local)
@@ -51,18 +73,7 @@ public sealed class KanjiName(FrozenDictionary<int, int> variants)
         return a.Count == b.Count && a.Zip(b).All(p => p.First == p.Second || (IsWildcard(p.First.Value) && !IsPrivateUse(p.Second.Value)));
     }
 
-    private static string Text(List<int> runes)
-    {
-        var builder = new StringBuilder(runes.Count + 2);
-        foreach (var rune in runes) builder.Append(char.ConvertFromUtf32(rune));
-        return builder.ToString();
-    }
-
     private int Fold(int rune) => !IsPrivateUse(rune) && variants.TryGetValue(rune, out var folded) ? folded : rune;
-
-    /// <summary>NFC and no spaces: 氏 and 名 are compared as one string.</summary>
-    private static List<int> Runes(string text) =>
-        text.Normalize(NormalizationForm.FormC).EnumerateRunes().Where(r => r.Value is not (' ' or '\u3000')).Select(r => r.Value).ToList();
 
     private static bool IsVariationSelector(int rune) => rune is >= 0xE0100 and <= 0xE01EF or >= 0xFE00 and <= 0xFE0F;
     private static bool IsWildcard(int rune) => rune is '〓' or '■';

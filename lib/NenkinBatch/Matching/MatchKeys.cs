@@ -28,7 +28,15 @@ public readonly struct MatchKeys
 
     private MatchKeys(Symbols symbols, bool add, ComparisonForms forms, string? pension, byte[]? digest, BirthDate birth, int sex)
     {
-        int Id(string? text) => text is null ? 0 : add ? symbols.Add(text) : symbols.Find(text);
+        // A form equal to the one before it is usually that same string (KanaForms, KanjiKey): looked up once.
+        string? lastText = null;
+        var lastId = 0;
+        int Id(string? text)
+        {
+            if (text is null) return 0;
+            if (!ReferenceEquals(text, lastText)) (lastText, lastId) = (text, add ? symbols.Add(text) : symbols.Find(text));
+            return lastId;
+        }
         var (kana, kanji, alphabet) = (forms.Kana, forms.Kanji, forms.Alphabet);
         var (canonical, place, suffix) = (forms.AddressCanonical, forms.AddressPlace, forms.AddressSuffix);
         (KanaRaw, KanaWidth, KanaSmall, KanaLoose) = (Id(kana.Raw), Id(kana.Width), Id(kana.Small), Id(kana.Loose));

@@ -47,12 +47,23 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
     public PersonComparer Comparer => comparer;
     public PersonIndex Index => index;
 
+    /// <summary>Highest score first; equal scores in 宛名番号 order: the same input, the same decision.</summary>
+    private IComparer<Scored> Order => _order ??= Comparer<Scored>.Create((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : ByAtena(a, b));
+    private IComparer<Scored>? _order;
+
+    private static readonly MatchDecision Nobody = new(MatchKind.NotOnFile, null, [], null);
+
+    // Scratch lists of the thread deciding (rows are decided on every core): a million rows allocate none of them.
+    [ThreadStatic] private static List<int>? t_candidates;
+    [ThreadStatic] private static List<Scored>? t_scored;
+
     public MatchDecision Decide(RowIdentity row)
     {
         var keys = index.KeysOf(row);
-        var candidates = index.CandidatesFor(keys);
-        if (candidates.Count == 0) return new MatchDecision(MatchKind.NotOnFile, null, [], null);
-        var scored = new List<Scored>(Math.Min(candidates.Count, 16));
+        var candidates = t_candidates ??= new List<int>(256);
+        index.CandidatesFor(keys, candidates);
+        var scored = t_scored ??= new List<Scored>(64);
+        scored.Clear();
         foreach (var person in candidates)
         {
             var levels = comparer.Compare(row, keys, index, person);
@@ -62,11 +73,14 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
             if (score < _floor && identity < thresholds.Review && !levels.PensionAgrees && !levels.NumberAgrees) continue;
             scored.Add(new Scored(person, score, identity, levels));
         }
-        if (scored.Count == 0) return new MatchDecision(MatchKind.NotOnFile, null, [], null);
-        // Highest score first; equal scores in 宛名番号 order: the same input, the same decision.
-        scored.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : ByAtena(a, b));
+        if (scored.Count == 0) return Nobody;
+        scored.Sort(Order);
         var best = scored[0];
-        var others = scored.Skip(1).Where(s => s.Score >= thresholds.Review).Take(3).ToList();
+        var others = new List<Scored>(Math.Min(scored.Count - 1, 3));
+        for (var i = 1; i < scored.Count && others.Count < 3; i++)
+        {
+            if (scored[i].Score >= thresholds.Review) others.Add(scored[i]);
+        }
 
         // A number that points at someone other than the person the 4情報 point to: both to a clerk (DOMAIN.md rule 4).
         var byIdentity = scored[0];
@@ -74,8 +88,9 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
         {
             if (s.IdentityScore > byIdentity.IdentityScore || (s.IdentityScore == byIdentity.IdentityScore && ByAtena(s, byIdentity) < 0)) byIdentity = s;
         }
-        foreach (var holder in scored.Where(s => s.Levels.PensionAgrees || s.Levels.NumberAgrees))
+        foreach (var holder in scored)
         {
+            if (!holder.Levels.PensionAgrees && !holder.Levels.NumberAgrees) continue;
             if (holder.Person == byIdentity.Person || byIdentity.IdentityScore < thresholds.Review) continue;
             if (byIdentity.IdentityScore - holder.IdentityScore < thresholds.TieMargin) continue;
             var number = holder.Levels.PensionAgrees ? "基礎年金番号" : "個人番号";
@@ -83,7 +98,7 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
                 $"{number}は宛名番号 {index[holder.Person].AtenaNumber} の人、4情報は宛名番号 {index[byIdentity.Person].AtenaNumber} の人を指しています");
         }
 
-        if (best.Score < thresholds.Review) return new MatchDecision(MatchKind.NotOnFile, null, [], null);
+        if (best.Score < thresholds.Review) return Nobody;
         string? reason = null;
         if (best.Score < thresholds.AutoMatch)
             reason = $"一致度 {Format(best.Score)} が自動照合の基準 {Format(thresholds.AutoMatch)} に届きません";

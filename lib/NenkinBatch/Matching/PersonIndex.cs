@@ -11,7 +11,7 @@ namespace NenkinBatch.Matching;
 /// Each key is a chain through one int array, so a million people cost a few megabytes of index; the keys are
 /// the numbers of the strings in <see cref="Symbols"/>, so a lookup hashes an int. People added in birth-date
 /// order (as <see cref="Persistence.Reconcile.ReconcileStore.LoadPeopleAsync"/> does) make a birth-date chain
-/// neighbours in memory.
+/// neighbours in memory; the order changes no decision.
 /// </summary>
 public sealed class PersonIndex
 {
@@ -46,7 +46,7 @@ public sealed class PersonIndex
         {
             if (_atenaRanks is { } done) return done;
             var order = Enumerable.Range(0, _people.Count).ToArray();
-            Array.Sort(order, (a, b) => string.CompareOrdinal(_people[a].AtenaNumber, _people[b].AtenaNumber));
+            Array.Sort(_people.Select(p => p.AtenaNumber).ToArray(), order, StringComparer.Ordinal);
             var ranks = new int[order.Length];
             for (var rank = 0; rank < order.Length; rank++) ranks[order[rank]] = rank;
             Volatile.Write(ref _atenaRanks, ranks);
@@ -85,6 +85,14 @@ public sealed class PersonIndex
     public List<int> CandidatesFor(in MatchKeys row)
     {
         var found = new List<int>(64);
+        CandidatesFor(row, found);
+        return found;
+    }
+
+    /// <summary>The same, into a list the caller reuses.</summary>
+    public void CandidatesFor(in MatchKeys row, List<int> found)
+    {
+        found.Clear();
         if (row.HasPension) _pension.AddTo(row.Pension, found);
         if (row.HasDigest) _digest.AddTo(row.Digest, found);
         _birth.AddTo(row.BirthDay, found);
@@ -100,19 +108,10 @@ public sealed class PersonIndex
             if (i == 0 || found[i] != found[i - 1]) found[distinct++] = found[i];
         }
         found.RemoveRange(distinct, found.Count - distinct);
-        return found;
     }
 
     /// <summary>A complete date by its day number; a 不詳 date by its (negated) year, which is all it knows for sure.</summary>
     private static int BirthKey(in MatchKeys keys) => keys.BirthDay >= 0 ? keys.BirthDay : -keys.BirthYear;
-
-    /// <summary>The order people are best added in: birth key, then 宛名番号 (any order gives the same decisions).</summary>
-    public static int LoadOrder(Candidate a, Candidate b)
-    {
-        static int Key(BirthDate date) => date.Date is { } day ? day.DayNumber : -date.Year;
-        var byBirth = Key(a.BirthDate).CompareTo(Key(b.BirthDate));
-        return byBirth != 0 ? byBirth : string.CompareOrdinal(a.AtenaNumber, b.AtenaNumber);
-    }
 
     /// <summary>Key → the first index; each index → the next with the same key.</summary>
     private sealed class Chains<TKey> where TKey : notnull

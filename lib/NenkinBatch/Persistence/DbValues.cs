@@ -23,6 +23,11 @@ public static class DbValues
         _ => throw new InvalidCastException($"not a date: {value.GetType().Name}"),
     };
 
+    /// <summary>A date column read without boxing: PostgreSQL's <c>date</c> and SQLite's ISO text both come back as a <see cref="DateOnly"/>.</summary>
+    public static DateOnly? Date(System.Data.Common.DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateOnly>(ordinal);
+
+    public static string? Text(System.Data.Common.DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
     public static object Param(DateOnly? value) => value is { } d ? d : DBNull.Value;
     public static object Param(string? value) => value is null ? DBNull.Value : value;
 }
