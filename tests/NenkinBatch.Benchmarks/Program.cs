@@ -78,7 +78,7 @@ static async Task<int> MeasureAsync(string name, string? file, string db, string
     using var self = Process.GetCurrentProcess();
     self.Refresh();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name,-12} {label,-9} rows={rows,9:N0}  time={stopwatch.Elapsed.TotalSeconds,7:F2} s  rate={rows / stopwatch.Elapsed.TotalSeconds,9:N0} rows/s  peak={self.PeakWorkingSet64 / 1048576.0,6:F0} MB  exit={code}"));
+        $"{name,-12} {label,-9} rows={rows,9:N0}  time={stopwatch.Elapsed.TotalSeconds,7:F2} s  rate={rows / stopwatch.Elapsed.TotalSeconds,9:N0} rows/s  peak={self.PeakWorkingSet64 / 1048576.0,6:F0} MB  gc={GC.GetTotalPauseDuration().TotalSeconds,5:F1} s ({GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)})  cpu={self.TotalProcessorTime.TotalSeconds,6:F1} s  exit={code}"));
     // NENKIN_BENCH_LOG=1: the job's own log too (its phase times), for finding where a run spends its time.
     if (Environment.GetEnvironmentVariable("NENKIN_BENCH_LOG") == "1")
     {

@@ -54,14 +54,15 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
     private static readonly MatchDecision Nobody = new(MatchKind.NotOnFile, null, [], null);
 
     // Scratch lists of the thread deciding (rows are decided on every core): a million rows allocate none of them.
-    [ThreadStatic] private static List<int>? t_candidates;
+    [ThreadStatic] private static CandidateBuffer? t_candidates;
     [ThreadStatic] private static List<Scored>? t_scored;
 
     public MatchDecision Decide(RowIdentity row)
     {
         var keys = index.KeysOf(row);
-        var candidates = t_candidates ??= new List<int>(256);
-        index.CandidatesFor(keys, candidates);
+        var buffer = t_candidates ??= new CandidateBuffer();
+        index.CandidatesFor(keys, buffer);
+        var candidates = buffer.Found;
         var scored = t_scored ??= new List<Scored>(64);
         scored.Clear();
         foreach (var person in candidates)

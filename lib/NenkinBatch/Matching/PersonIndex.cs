@@ -84,30 +84,24 @@ public sealed class PersonIndex
     /// <summary>A row's candidates (see <see cref="KeysOf(RowIdentity)"/>), each once, in index order.</summary>
     public List<int> CandidatesFor(in MatchKeys row)
     {
-        var found = new List<int>(64);
-        CandidatesFor(row, found);
-        return found;
+        var buffer = new CandidateBuffer();
+        CandidatesFor(row, buffer);
+        buffer.Found.Sort();
+        return buffer.Found;
     }
 
-    /// <summary>The same, into a list the caller reuses.</summary>
-    public void CandidatesFor(in MatchKeys row, List<int> found)
+    /// <summary>The same in no particular order, into a buffer the deciding thread reuses.</summary>
+    public void CandidatesFor(in MatchKeys row, CandidateBuffer buffer)
     {
-        found.Clear();
-        if (row.HasPension) _pension.AddTo(row.Pension, found);
-        if (row.HasDigest) _digest.AddTo(row.Digest, found);
-        _birth.AddTo(row.BirthDay, found);
-        _birth.AddTo(-row.BirthYear, found);
+        buffer.Start(_people.Count);
+        if (row.HasPension) _pension.AddTo(row.Pension, buffer);
+        if (row.HasDigest) _digest.AddTo(row.Digest, buffer);
+        _birth.AddTo(row.BirthDay, buffer);
+        _birth.AddTo(-row.BirthYear, buffer);
         if (row.KanaLoose >= 0)
         {
-            for (var year = row.BirthYear - 2; year <= row.BirthYear + 2; year++) _kana.AddTo((row.KanaLoose, year), found);
+            for (var year = row.BirthYear - 2; year <= row.BirthYear + 2; year++) _kana.AddTo((row.KanaLoose, year), buffer);
         }
-        found.Sort();
-        var distinct = 0;
-        for (var i = 0; i < found.Count; i++)
-        {
-            if (i == 0 || found[i] != found[i - 1]) found[distinct++] = found[i];
-        }
-        found.RemoveRange(distinct, found.Count - distinct);
     }
 
     /// <summary>A complete date by its day number; a 不詳 date by its (negated) year, which is all it knows for sure.</summary>
@@ -131,5 +125,37 @@ public sealed class PersonIndex
             if (!_heads.TryGetValue(key, out var index)) return;
             for (; index >= 0; index = _next[index]) found.Add(index);
         }
+
+        public void AddTo(TKey key, CandidateBuffer found)
+        {
+            if (!_heads.TryGetValue(key, out var index)) return;
+            for (; index >= 0; index = _next[index]) found.Add(index);
+        }
+    }
+}
+
+/// <summary>
+/// One deciding thread's scratch space: the candidates found, and a mark per person so that someone two keys find
+/// is taken once without sorting (the matcher orders candidates by score and 宛名番号 itself).
+/// </summary>
+public sealed class CandidateBuffer
+{
+    private int[] _seen = [];
+    private int _stamp;
+
+    public List<int> Found { get; } = new(256);
+
+    internal void Start(int people)
+    {
+        Found.Clear();
+        if (_seen.Length < people) (_seen, _stamp) = (new int[people], 0);
+        if (++_stamp == int.MaxValue) (_seen, _stamp) = (new int[_seen.Length], 1);
+    }
+
+    internal void Add(int person)
+    {
+        if (_seen[person] == _stamp) return;
+        _seen[person] = _stamp;
+        Found.Add(person);
     }
 }

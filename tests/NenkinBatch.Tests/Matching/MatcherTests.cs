@@ -17,7 +17,7 @@ public class MatcherTests
     private static Matcher MatcherOf(params Candidate[] people)
     {
         var index = new PersonIndex();
-        foreach (var person in people.OrderBy(p => p.AtenaNumber, StringComparer.Ordinal)) index.Add(new PersonOnFile(person, null), KanjiName.BuiltIn);
+        foreach (var person in people) index.Add(new PersonOnFile(person, null), KanjiName.BuiltIn);
         return new Matcher(index, PersonComparer.BuiltIn, MatchThresholds.Default);
     }
 
@@ -93,14 +93,50 @@ public class MatcherTests
     [Fact]
     public void Decide_IsDeterministic_WhateverTheOrderPeopleWereAdded()
     {
+        // Three people the row cannot tell apart: equal scores, so the order is 宛名番号 order, not the order of the index.
         var a = Person("1000000058", null, "高橋　恭子", "タカハシ　キョウコ", "19700312");
         var b = Person("1000000066", null, "高橋　恭子", "タカハシ　キョウコ", "19700312");
+        var c = Person("1000000139", null, "高橋　恭子", "タカハシ　キョウコ", "19700312");
         var row = Row(null, "ﾀｶﾊｼ ｷｮｳｺ", "高橋　恭子", "19700312");
-        var first = MatcherOf(a, b);
-        var second = MatcherOf(b, a);
-        string Describe(Matcher m) => string.Join(",", m.Decide(new RowIdentity(row, KanjiName.BuiltIn)).Others.Select(o => m.Index[o.Person].AtenaNumber));
-        Describe(first).ShouldBe(Describe(second));
+        string Describe(Matcher m) => m.Decide(new RowIdentity(row, KanjiName.BuiltIn)) is var d
+            ? $"{d.ReviewReason}|{string.Join(",", d.Others.Select(o => m.Index[o.Person].AtenaNumber))}" : "";
+        var expected = Describe(MatcherOf(a, b, c));
+        expected.ShouldBe($"候補 {b.AtenaNumber}（一致度 {Matcher.Format(PersonComparer.BuiltIn.Compare(row, a).Score)}）と差がありません|{a.AtenaNumber},{b.AtenaNumber},{c.AtenaNumber}");
+        Describe(MatcherOf(c, b, a)).ShouldBe(expected);
+        Describe(MatcherOf(b, c, a)).ShouldBe(expected);
     }
+
+    [Theory]
+    [InlineData("タカハシ　キョウコ", "ﾀｶﾊｼ ｷｮｳｺ")]
+    [InlineData("タカハシ　キョウコ", "タカハシ　キヨウコ")]
+    [InlineData("ユウコ", "ﾕｰｺ")]
+    [InlineData("タカハシ　キョウコ", "タカハシ　キョウコ")]
+    [InlineData("タカハシ　キョウコ", "タナカ　キョウコ")]
+    public void IndexedComparison_KanaLevel_IsTheStringComparisonsLevel(string city, string jps)
+    {
+        var (matcher, row) = Indexed(Person("1000000147", null, "高橋　恭子", city, "19700312"), Row(null, jps, "高橋　恭子", "19700312"));
+        matcher.Comparer.Compare(row, matcher.Index.KeysOf(row), matcher.Index, Position(matcher, "1000000147")).Kana.ShouldBe((sbyte)KanaKey.Compare(jps, city));
+    }
+
+    [Theory]
+    [InlineData("高橋　恭子", "高橋　恭子")]
+    [InlineData("辻󠄀　恭子", "辻　恭子")]          // variation selector
+    [InlineData("髙橋　恭子", "高橋　恭子")]        // 異体字
+    [InlineData("高橋　恭子", "〓橋　恭子")]        // 〓 for a character JPS could not write
+    [InlineData("\uE000橋　恭子", "〓橋　恭子")]   // 外字: never matched by 〓
+    [InlineData("高橋　恭子", "高橋　京子")]
+    public void IndexedComparison_KanjiLevel_IsTheStringComparisonsLevel(string city, string jps)
+    {
+        var (matcher, row) = Indexed(Person("1000000147", null, city, "タカハシ　キョウコ", "19700312"), Row(null, "ﾀｶﾊｼ ｷｮｳｺ", jps, "19700312"));
+        matcher.Comparer.Compare(row, matcher.Index.KeysOf(row), matcher.Index, Position(matcher, "1000000147")).Kanji
+            .ShouldBe((sbyte)KanjiName.BuiltIn.Compare(jps, city));
+    }
+
+    /// <summary>The person among others with overlapping names (so the index's vocabulary is not just theirs), and the row prepared.</summary>
+    private static (Matcher Matcher, RowIdentity Row) Indexed(Candidate person, Described row) =>
+        (MatcherOf(TwinA, person, TwinB, Person("1000000155", null, "高橋　京子", "タカハシ　キヨウコ", "19700313")), new RowIdentity(row, KanjiName.BuiltIn));
+
+    private static int Position(Matcher matcher, string atena) => Enumerable.Range(0, matcher.Index.Count).Single(i => matcher.Index[i].AtenaNumber == atena);
 
     [Theory]
     [InlineData("19700312", "19700312", "生年月日一致")]

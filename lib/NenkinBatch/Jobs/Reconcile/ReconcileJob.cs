@@ -195,7 +195,46 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
 /// <summary>Pass 1's result: a decision per row in list order, the period the lists cover, and the filings matched per person.</summary>
 internal sealed class Decided
 {
-    public List<MatchDecision> Decisions { get; } = [];
+    public DecisionList Decisions { get; } = new();
     public (DateOnly From, DateOnly To) Window { get; set; } = (DateOnly.MaxValue, DateOnly.MinValue);
     public HashSet<(int Person, string FilingCode)> Filed { get; } = [];
+}
+
+/// <summary>
+/// Every row's decision, held in two flat arrays until the report is written: a million decision objects (with their
+/// candidate lists) would be millions more objects for every full garbage collection to trace, and the job paid
+/// seconds for them. A decision is rebuilt when it is read.
+/// </summary>
+internal sealed class DecisionList
+{
+    private readonly List<Entry> _entries = [];
+    private readonly List<Scored> _others = [];
+    private readonly Dictionary<int, string> _reasons = [];
+
+    public int Count => _entries.Count;
+
+    public void Add(MatchDecision decision)
+    {
+        _entries.Add(default);
+        this[_entries.Count - 1] = decision;
+    }
+
+    public MatchDecision this[int row]
+    {
+        get
+        {
+            var entry = _entries[row];
+            var others = entry.OthersCount == 0 ? [] : _others.GetRange(entry.OthersAt, entry.OthersCount);
+            return new MatchDecision(entry.Kind, entry.HasBest ? entry.Best : null, others, _reasons.GetValueOrDefault(row));
+        }
+        set
+        {
+            _entries[row] = new Entry(value.Kind, value.Best ?? default, value.Best.HasValue, _others.Count, value.Others.Count);
+            _others.AddRange(value.Others);
+            if (value.ReviewReason is { } reason) _reasons[row] = reason;
+            else _reasons.Remove(row);
+        }
+    }
+
+    private readonly record struct Entry(MatchKind Kind, Scored Best, bool HasBest, int OthersAt, int OthersCount);
 }

@@ -28,7 +28,28 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
     private readonly HashSet<string> _numbersTaken = new(StringComparer.Ordinal);
     private readonly List<SafeChange> _pending = [];
 
+    // A million rows share a few hundred evidence texts, scores and tens of thousands of birth dates: each written once.
+    private readonly Dictionary<Levels, string> _evidence = [];
+    private readonly Dictionary<double, string> _scores = [];
+    private readonly Dictionary<DateOnly, string> _dates = [];
+
     public int PendingChanges => _pending.Count;
+
+    private string Explain(Levels levels)
+    {
+        ref var text = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_evidence, levels, out var exists);
+        if (!exists) text = matcher.Comparer.ExplainText(levels);
+        return text!;
+    }
+
+    private string Score(double score) => Cached(_scores, score, Matcher.Format);
+
+    private static string Cached<TKey>(Dictionary<TKey, string> cache, TKey key, Func<TKey, string> make) where TKey : notnull
+    {
+        ref var text = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(cache, key, out var exists);
+        if (!exists) text = make(key);
+        return text!;
+    }
 
     public void Add(StoredJpsRow row, MatchDecision decision)
     {
@@ -42,7 +63,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         cells[5] = row.BasicPensionNumber ?? "";
         cells[6] = row.KanjiName ?? "";
         cells[7] = row.KanaName;
-        cells[8] = WarekiCodec.Describe(row.BirthDate);
+        cells[8] = Cached(_dates, row.BirthDate, WarekiCodec.Describe);
 
         var returned = row.Result == 1;
         if (decision.Kind == MatchKind.Automatic)
@@ -50,8 +71,8 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
             var best = decision.Best!.Value;
             var person = matcher.Index[best.Person];
             cells[10] = person.AtenaNumber;
-            cells[11] = Matcher.Format(best.Score);
-            cells[12] = matcher.Comparer.ExplainText(best.Levels);
+            cells[11] = Score(best.Score);
+            cells[12] = Explain(best.Levels);
             if (returned)
             {
                 cells[9] = Verdicts.Returned;
@@ -73,15 +94,15 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
             cells[9] = returned ? Verdicts.Returned : decision.Kind == MatchKind.Review ? Verdicts.Review : Verdicts.NotOnFile;
             cells[10] = "";
             var top = decision.Others.Count > 0 ? decision.Others[0] : (Scored?)null;
-            cells[11] = top is { } t ? Matcher.Format(t.Score) : "";
-            cells[12] = top is { } e ? matcher.Comparer.ExplainText(e.Levels) : "";
+            cells[11] = top is { } t ? Score(t.Score) : "";
+            cells[12] = top is { } e ? Explain(e.Levels) : "";
             cells[13] = returned ? Returned(row) : decision.ReviewReason ?? "";
             cells[14] = returned ? "返戻の内容を確認し、届出人に連絡して再提出を依頼する（該当者は職員が確認）"
                 : decision.Kind == MatchKind.Review ? "候補と住基の記録を確認し、該当者を決めて手作業で照合する"
                 : "市の記録に該当者がいません。転入前の届出・他市区町村の届出でないか確認する";
         }
-        cells[15] = string.Join("; ", decision.Others.Where(o => o.Person != decision.Person)
-            .Select(o => $"{matcher.Index[o.Person].AtenaNumber}({Matcher.Format(o.Score)})"));
+        cells[15] = decision.Others.Count == 0 ? "" : string.Join("; ", decision.Others.Where(o => o.Person != decision.Person)
+            .Select(o => $"{matcher.Index[o.Person].AtenaNumber}({Score(o.Score)})"));
         report.Add(cells);
     }
 
