@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Threading.Channels;
 using SpreadCheetah;
 
 namespace NenkinBatch.Formats.Reports;
@@ -32,7 +33,8 @@ public static class Verdicts
 /// Writes the reconciliation report (FORMATS.md §5) as it is produced: the CSV (UTF-8 with BOM, CRLF, formula
 /// injection neutralised) row by row, and every row but 一致 spilled to a per-判定 scratch file, from which the
 /// workbook is written at the end, a summary sheet first and then one sheet per 判定. Memory stays flat however
-/// long the list; the files appear under their final names only when complete.
+/// long the list; the files appear under their final names only when complete. Rows are written on a task of their
+/// own, a batch at a time (<see cref="FlushAsync"/>), while the caller makes the next ones.
 /// </summary>
 public sealed class ReconcileReport : IAsyncDisposable
 {
@@ -45,6 +47,9 @@ public sealed class ReconcileReport : IAsyncDisposable
     private readonly StreamWriter _csv;
     private readonly Dictionary<string, (string Path, BinaryWriter Writer)> _spills = new(StringComparer.Ordinal);
     private readonly StringBuilder _line = new(512);
+    private readonly Channel<List<string[]>> _queue = Channel.CreateBounded<List<string[]>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+    private readonly Task _writer;
+    private List<string[]> _rows = [];
     private bool _completed;
 
     public ReconcileReport(string directory, long runId)
@@ -59,24 +64,65 @@ public sealed class ReconcileReport : IAsyncDisposable
             var path = Path.Combine(directory, $".reconcile-{runId.ToString(CultureInfo.InvariantCulture)}-{i}.spill");
             _spills[verdict] = (path, new BinaryWriter(new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose), Encoding.UTF8));
         }
+        _writer = Task.Run(WriteRowsAsync);
     }
 
     public string CsvPath => _csvPath;
     public string XlsxPath => _xlsxPath;
     public Dictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Counts a row and keeps it for the next <see cref="FlushAsync"/>.</summary>
     public void Add(string[] row)
     {
         var verdict = row[VerdictColumn];
         Counts[verdict] = Counts.GetValueOrDefault(verdict) + 1;
-        WriteCsv(row);
-        if (!_spills.TryGetValue(verdict, out var spill)) return;
-        foreach (var cell in row) spill.Writer.Write(cell);
+        _rows.Add(row);
+    }
+
+    /// <summary>Hands the rows added so far to the writer; waits only when it is several batches behind.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_rows.Count == 0) return;
+        var batch = _rows;
+        _rows = new List<string[]>(batch.Count);
+        try
+        {
+            await _queue.Writer.WriteAsync(batch, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            await _writer; // the writer's own failure (a full disk) is the one that explains
+            throw;
+        }
+    }
+
+    private async Task WriteRowsAsync()
+    {
+        try
+        {
+            await foreach (var batch in _queue.Reader.ReadAllAsync())
+            {
+                foreach (var row in batch)
+                {
+                    WriteCsv(row);
+                    if (!_spills.TryGetValue(row[VerdictColumn], out var spill)) continue;
+                    foreach (var cell in row) spill.Writer.Write(cell);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            _queue.Writer.TryComplete(e);
+            throw;
+        }
     }
 
     /// <summary>Finishes both files and moves them to their final names; returns their paths.</summary>
     public async Task CompleteAsync(IReadOnlyList<(string Label, string Value)> summary, CancellationToken cancellationToken)
     {
+        await FlushAsync(cancellationToken);
+        _queue.Writer.Complete();
+        await _writer;
         await _csv.FlushAsync(cancellationToken);
         _csv.Close();
         var partialXlsx = _xlsxPath + ".partial";
@@ -125,6 +171,15 @@ public sealed class ReconcileReport : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _queue.Writer.TryComplete();
+        try
+        {
+            await _writer;
+        }
+        catch (Exception) when (!_completed)
+        {
+            // The run has failed already (that failure is the one reported); only the partial files are left to remove.
+        }
         await _csv.DisposeAsync();
         foreach (var (_, writer) in _spills.Values) await writer.DisposeAsync();
         if (!_completed && File.Exists(_csvPath + ".partial")) File.Delete(_csvPath + ".partial");

@@ -82,6 +82,7 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
                 writer.Add(stored, decided.Decisions[row++]);
                 if (writer.PendingChanges >= context.Settings.ChunkSize) await writer.CommitAsync(row);
             }
+            await report.FlushAsync(cancellationToken);
             context.Progress.Report(total + row, (total + row) / (2.0 * Math.Max(total, 1)));
         }
         await writer.CommitAsync(row);
