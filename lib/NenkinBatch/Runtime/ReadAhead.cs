@@ -10,6 +10,16 @@ namespace NenkinBatch.Runtime;
 /// </summary>
 public static class ReadAhead
 {
+    /// <summary>The same for a plain sequence (a file read synchronously).</summary>
+    public static IAsyncEnumerable<List<T>> Batches<T>(Func<CancellationToken, IEnumerable<T>> source, int batchSize, int depth, CancellationToken cancellationToken) =>
+        Batches(ct => Async(source(ct)), batchSize, depth, cancellationToken);
+
+    private static async IAsyncEnumerable<T> Async<T>(IEnumerable<T> items)
+    {
+        foreach (var item in items) yield return item;
+        await Task.CompletedTask;
+    }
+
     public static async IAsyncEnumerable<List<T>> Batches<T>(Func<CancellationToken, IAsyncEnumerable<T>> source, int batchSize, int depth,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {

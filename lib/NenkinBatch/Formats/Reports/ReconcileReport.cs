@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
+using NenkinBatch.Runtime;
 using SpreadCheetah;
 
 namespace NenkinBatch.Formats.Reports;
@@ -136,7 +137,6 @@ public sealed class ReconcileReport : IAsyncDisposable
             foreach (var verdict in Verdicts.All)
                 await book.AddRowAsync([new Cell(verdict), new Cell(Counts.GetValueOrDefault(verdict)), new Cell(Verdicts.Meaning(verdict))], cancellationToken);
 
-            var cells = new Cell[Headers.Length];
             foreach (var verdict in Verdicts.All.Where(v => v != Verdicts.Match))
             {
                 await book.StartWorksheetAsync(verdict, token: cancellationToken);
@@ -144,11 +144,10 @@ public sealed class ReconcileReport : IAsyncDisposable
                 var writer = _spills[verdict].Writer;
                 writer.Flush();
                 writer.BaseStream.Position = 0;
-                using var reader = new BinaryReader(writer.BaseStream, Encoding.UTF8, leaveOpen: true);
-                while (writer.BaseStream.Position < writer.BaseStream.Length)
+                // The spill is decoded on another core while the workbook is written.
+                await foreach (var batch in ReadAhead.Batches(_ => Spilled(writer.BaseStream), 1024, 4, cancellationToken))
                 {
-                    for (var i = 0; i < cells.Length; i++) cells[i] = new Cell(reader.ReadString());
-                    await book.AddRowAsync(cells, cancellationToken);
+                    foreach (var row in batch) await book.AddRowAsync(row, cancellationToken);
                 }
             }
             await book.FinishAsync(cancellationToken);
@@ -156,6 +155,17 @@ public sealed class ReconcileReport : IAsyncDisposable
         File.Move(_csvPath + ".partial", _csvPath, overwrite: true);
         File.Move(partialXlsx, _xlsxPath, overwrite: true);
         _completed = true;
+    }
+
+    private static IEnumerable<Cell[]> Spilled(Stream spill)
+    {
+        using var reader = new BinaryReader(spill, Encoding.UTF8, leaveOpen: true);
+        while (spill.Position < spill.Length)
+        {
+            var cells = new Cell[Headers.Length];
+            for (var i = 0; i < cells.Length; i++) cells[i] = new Cell(reader.ReadString());
+            yield return cells;
+        }
     }
 
     private void WriteCsv(string[] cells)

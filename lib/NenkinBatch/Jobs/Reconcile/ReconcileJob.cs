@@ -60,7 +60,11 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
 
         var comparer = PersonComparer.BuiltIn;
         var phase = System.Diagnostics.Stopwatch.StartNew();
-        var index = await context.ReadAsync((c, ct) => ReconcileStore.LoadPeopleAsync(c, municipality, comparer.Kanji, ct), cancellationToken);
+        var periods = context.ReadAsync((c, ct) => ReconcileStore.LoadPeriodsAsync(c, municipality, ct), cancellationToken);
+        var people = context.ReadAsync((c, ct) => ReconcileStore.LoadPeopleAsync(c, municipality, comparer.Kanji, ct), cancellationToken);
+        await Task.WhenAll(periods, people);
+        var index = await people;
+        ReconcileStore.AttachPeriods(index, await periods);
         context.Log.Info("市の記録 {0:N0} 人を読み込みました（{1:F1} 秒）。", index.Count, phase.Elapsed.TotalSeconds);
         var matcher = new Matcher(index, comparer, context.Settings.MatchThresholds);
 

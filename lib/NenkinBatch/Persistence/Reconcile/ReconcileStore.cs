@@ -45,11 +45,10 @@ public static class ReconcileStore
         return files;
     }
 
-    /// <summary>Everyone on file with their 資格 periods and 個人番号 digest, prepared for matching.</summary>
+    /// <summary>Everyone on file with their 個人番号 digest, prepared for matching (their 資格 periods: <see cref="LoadPeriodsAsync"/>).</summary>
     public static async Task<PersonIndex> LoadPeopleAsync(DbConnection connection, MunicipalityCode municipality, KanjiName kanji, CancellationToken cancellationToken)
     {
         var index = new PersonIndex();
-        var byAtena = new Dictionary<string, int>(StringComparer.Ordinal);
         var parallel = new ParallelOptions { CancellationToken = cancellationToken };
         // Read on one core while the comparison forms (NFC/NFKC, kana levels, the address: the costly part) of what was
         // read are prepared on every core; the index turns them into keys and lets them go.
@@ -57,8 +56,15 @@ public static class ReconcileStore
         {
             var forms = new ComparisonForms[batch.Count];
             Parallel.For(0, batch.Count, parallel, i => forms[i] = batch[i].Forms(kanji));
-            for (var i = 0; i < batch.Count; i++) byAtena[batch[i].AtenaNumber] = index.Add(batch[i], forms[i]);
+            for (var i = 0; i < batch.Count; i++) index.Add(batch[i], forms[i]);
         }
+        return index;
+    }
+
+    /// <summary>Everyone's 資格 periods by 宛名番号, oldest first (read on a connection of its own while the people load).</summary>
+    public static async Task<Dictionary<string, List<PeriodOnFile>>> LoadPeriodsAsync(DbConnection connection, MunicipalityCode municipality, CancellationToken cancellationToken)
+    {
+        var periods = new Dictionary<string, List<PeriodOnFile>>(StringComparer.Ordinal);
         await using (var command = Command(connection, null, """
             SELECT atena_number, acquired_on, insured_category, acquisition_reason, lost_on, loss_reason, updated_run_id
             FROM qualification WHERE municipality_code = @m
@@ -67,13 +73,23 @@ public static class ReconcileStore
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                if (!byAtena.TryGetValue(reader.GetString(0), out var person)) continue;
-                index[person].Periods.Add(new PeriodOnFile(DbValues.Date(reader, 1)!.Value, reader.GetInt32(2), DbValues.Text(reader, 3),
+                var atena = reader.GetString(0);
+                ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(periods, atena, out _);
+                (list ??= new List<PeriodOnFile>(1)).Add(new PeriodOnFile(DbValues.Date(reader, 1)!.Value, reader.GetInt32(2), DbValues.Text(reader, 3),
                     DbValues.Date(reader, 4), DbValues.Text(reader, 5), reader.GetInt64(6)));
             }
         }
-        foreach (var person in index.People) person.Periods.Sort((a, b) => a.AcquiredOn.CompareTo(b.AcquiredOn));
-        return index;
+        foreach (var list in periods.Values) list.Sort((a, b) => a.AcquiredOn.CompareTo(b.AcquiredOn));
+        return periods;
+    }
+
+    /// <summary>Gives each person on file their periods (those of 宛名番号 not on file are nobody's).</summary>
+    public static void AttachPeriods(PersonIndex index, Dictionary<string, List<PeriodOnFile>> periods)
+    {
+        foreach (var person in index.People)
+        {
+            if (periods.TryGetValue(person.AtenaNumber, out var list)) person.Periods.AddRange(list);
+        }
     }
 
     /// <summary>
