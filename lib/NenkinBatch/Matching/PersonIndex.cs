@@ -77,31 +77,27 @@ public sealed class PersonIndex
     public List<int> WithPensionNumber(string number)
     {
         var holders = new List<int>(1);
-        _pension.AddTo(_symbols.Find(number), holders);
+        for (var i = _pension.First(_symbols.Find(number)); i >= 0; i = _pension.Next(i)) holders.Add(i);
         return holders;
     }
 
-    /// <summary>A row's candidates (see <see cref="KeysOf(RowIdentity)"/>), each once, in index order.</summary>
-    public List<int> CandidatesFor(in MatchKeys row)
-    {
-        var buffer = new CandidateBuffer();
-        CandidatesFor(row, buffer);
-        buffer.Found.Sort();
-        return buffer.Found;
-    }
-
-    /// <summary>The same in no particular order, into a buffer the deciding thread reuses.</summary>
+    /// <summary>A row's candidates (see <see cref="KeysOf(RowIdentity)"/>), each once, in no particular order, into a buffer the deciding thread reuses.</summary>
     public void CandidatesFor(in MatchKeys row, CandidateBuffer buffer)
     {
         buffer.Start(_people.Count);
-        if (row.HasPension) _pension.AddTo(row.Pension, buffer);
-        if (row.HasDigest) _digest.AddTo(row.Digest, buffer);
-        _birth.AddTo(row.BirthDay, buffer);
-        _birth.AddTo(-row.BirthYear, buffer);
+        if (row.HasPension) Collect(_pension, row.Pension, buffer);
+        if (row.HasDigest) Collect(_digest, row.Digest, buffer);
+        Collect(_birth, row.BirthDay, buffer);
+        Collect(_birth, -row.BirthYear, buffer);
         if (row.KanaLoose >= 0)
         {
-            for (var year = row.BirthYear - 2; year <= row.BirthYear + 2; year++) _kana.AddTo((row.KanaLoose, year), buffer);
+            for (var year = row.BirthYear - 2; year <= row.BirthYear + 2; year++) Collect(_kana, (row.KanaLoose, year), buffer);
         }
+    }
+
+    private static void Collect<TKey>(Chains<TKey> chains, TKey key, CandidateBuffer buffer) where TKey : notnull
+    {
+        for (var i = chains.First(key); i >= 0; i = chains.Next(i)) buffer.Add(i);
     }
 
     /// <summary>A complete date by its day number; a 不詳 date by its (negated) year, which is all it knows for sure.</summary>
@@ -120,17 +116,11 @@ public sealed class PersonIndex
             _heads[key] = index;
         }
 
-        public void AddTo(TKey key, List<int> found)
-        {
-            if (!_heads.TryGetValue(key, out var index)) return;
-            for (; index >= 0; index = _next[index]) found.Add(index);
-        }
+        /// <summary>The last person added with this key, or -1.</summary>
+        public int First(TKey key) => _heads.TryGetValue(key, out var index) ? index : -1;
 
-        public void AddTo(TKey key, CandidateBuffer found)
-        {
-            if (!_heads.TryGetValue(key, out var index)) return;
-            for (; index >= 0; index = _next[index]) found.Add(index);
-        }
+        /// <summary>The person added before this one with the same key, or -1.</summary>
+        public int Next(int index) => _next[index];
     }
 }
 
