@@ -50,15 +50,28 @@ public static class ReconcileStore
     {
         var index = new PersonIndex();
         var parallel = new ParallelOptions { CancellationToken = cancellationToken };
-        // Read on one core while the comparison forms (NFC/NFKC, kana levels, the address: the costly part) of what was
-        // read are prepared on every core; the index turns them into keys and lets them go.
+        // Three stages at once: reading; preparing the comparison forms of a batch (NFC/NFKC, kana levels, the address: the
+        // costly part) on every core; and adding the batch before it to the index, which turns its forms into keys and
+        // lets them go (adding is one at a time).
+        (List<PersonOnFile> People, Task<ComparisonForms[]> Forms)? previous = null;
         await foreach (var batch in ReadAhead.Batches(ct => ReadPeopleAsync(connection, municipality, ct), 4096, 4, cancellationToken))
         {
-            var forms = new ComparisonForms[batch.Count];
-            Parallel.For(0, batch.Count, parallel, i => forms[i] = batch[i].Forms(kanji));
-            for (var i = 0; i < batch.Count; i++) index.Add(batch[i], forms[i]);
+            var forms = Task.Run(() =>
+            {
+                var prepared = new ComparisonForms[batch.Count];
+                Parallel.For(0, batch.Count, parallel, i => prepared[i] = batch[i].Forms(kanji));
+                return prepared;
+            }, cancellationToken);
+            if (previous is { } before) AddAll(index, before.People, await before.Forms);
+            previous = (batch, forms);
         }
+        if (previous is { } last) AddAll(index, last.People, await last.Forms);
         return index;
+    }
+
+    private static void AddAll(PersonIndex index, List<PersonOnFile> people, ComparisonForms[] forms)
+    {
+        for (var i = 0; i < people.Count; i++) index.Add(people[i], forms[i]);
     }
 
     /// <summary>Everyone's 資格 periods by 宛名番号, oldest first (read on a connection of its own while the people load).</summary>
