@@ -48,7 +48,7 @@ public sealed class ComparisonForms
             var parsed = AddressCanon.Parse(address);
             AddressPlace = parsed.Place;
             AddressCanonical = parsed.Canonical;
-            AddressSuffix = PersonOnFile.SuffixKey(separateSuffix ?? parsed.Suffix);
+            AddressSuffix = SuffixKey(separateSuffix ?? parsed.Suffix);
         }
     }
 
@@ -58,6 +58,19 @@ public sealed class ComparisonForms
     public string? AddressPlace { get; }
     public string? AddressCanonical { get; }
     public string? AddressSuffix { get; }
+
+    /// <summary>A 方書 for comparison: NFKC, no spaces, dash forms alike.</summary>
+    private static string? SuffixKey(string? suffix)
+    {
+        if (string.IsNullOrWhiteSpace(suffix)) return null;
+        var builder = new StringBuilder(suffix.Length);
+        foreach (var c in suffix.Normalize(NormalizationForm.FormKC))
+        {
+            if (char.IsWhiteSpace(c)) continue;
+            builder.Append(c is '‐' or '−' or 'ー' or '―' or '－' ? '-' : c);
+        }
+        return builder.ToString();
+    }
 }
 
 /// <summary>A person on the city's file: what the report and the safe changes need, and their 資格 periods.</summary>
@@ -72,19 +85,6 @@ public sealed class PersonOnFile(Candidate candidate, string? addressSuffix)
 
     /// <summary>This person's comparison forms (computed anew each time: the index keeps only their keys).</summary>
     public ComparisonForms Forms(KanjiName kanji) => new(Candidate.Name, Candidate.Foreign, Candidate.NameKana, Candidate.Address, AddressSuffix, kanji);
-
-    /// <summary>A 方書 for comparison: NFKC, no spaces, dash forms alike.</summary>
-    internal static string? SuffixKey(string? suffix)
-    {
-        if (string.IsNullOrWhiteSpace(suffix)) return null;
-        var builder = new StringBuilder(suffix.Length);
-        foreach (var c in suffix.Normalize(NormalizationForm.FormKC))
-        {
-            if (char.IsWhiteSpace(c)) continue;
-            builder.Append(c is '‐' or '−' or 'ー' or '―' or '－' ? '-' : c);
-        }
-        return builder.ToString();
-    }
 }
 
 /// <summary>What a JPS row says of its person, with every comparison form computed once.</summary>

@@ -35,12 +35,8 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
 
     public int PendingChanges => _pending.Count;
 
-    private string Explain(Levels levels)
-    {
-        ref var text = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_evidence, levels, out var exists);
-        if (!exists) text = matcher.Comparer.ExplainText(levels);
-        return text!;
-    }
+    private string Explain(Levels levels) => Cached(_evidence, levels, _explainText ??= matcher.Comparer.ExplainText);
+    private Func<Levels, string>? _explainText;
 
     private string Score(double score) => Cached(_scores, score, Matcher.Format);
 
