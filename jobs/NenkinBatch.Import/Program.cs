@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NenkinBatch.Foundation;
 using NenkinBatch.Jobs.Import;
 using NenkinBatch.Runtime;
 using NenkinBatch.Runtime.Cli;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using NenkinBatch.Foundation;
 using NenkinBatch.Jobs.Reconcile;
 using NenkinBatch.Runtime;
 using NenkinBatch.Runtime.Cli;

@@ -8,6 +8,9 @@ public readonly record struct BirthDate(DateOnly? Date, int Year, int? Month, in
 {
     public bool IsComplete => Date is not null;
 
+    /// <summary>A birth date nobody knows (not even its year): it agrees with nothing.</summary>
+    public static BirthDate NotKnown => default;
+
     public static Parsed<BirthDate> ParseCompact(string text)
     {
         if (text.Length != 8 || !CheckDigit.IsAsciiDigits(text))

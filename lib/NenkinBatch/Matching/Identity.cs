@@ -25,9 +25,6 @@ public sealed record KanaForms(string Raw, string Width, string Small, string Lo
     }
 }
 
-/// <summary>One 資格 period of a person on file, as reconcile compares and updates it.</summary>
-public sealed record PeriodOnFile(DateOnly AcquiredOn, int InsuredCategory, string? AcquisitionReason, DateOnly? LostOn, string? LossReason, long UpdatedRunId);
-
 /// <summary>
 /// A name and address in every form they are compared in (kana levels, kanji or alphabet key, canonical address
 /// and 方書 apart), computed once. A row keeps its forms while it is decided; a person's are turned into
@@ -88,9 +85,9 @@ public sealed class PersonOnFile(Candidate candidate, string? addressSuffix)
 }
 
 /// <summary>What a JPS row says of its person, with every comparison form computed once.</summary>
-public sealed class RowIdentity(Described described, KanjiName kanji)
+public sealed class RowIdentity(ReportedIdentity reported, KanjiName kanji)
 {
-    public Described Described { get; } = described;
-    public ComparisonForms Forms { get; } = new(described.KanjiName, described.KanjiName is { } name && AlphabetName.IsAlphabet(name),
-        described.KanaName, described.Address, null, kanji);
+    public ReportedIdentity Reported { get; } = reported;
+    public ComparisonForms Forms { get; } = new(reported.KanjiName, reported.KanjiName is { } name && AlphabetName.IsAlphabet(name),
+        reported.KanaName, reported.Address, null, kanji);
 }

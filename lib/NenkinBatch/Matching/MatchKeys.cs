@@ -87,7 +87,7 @@ public readonly struct MatchKeys
     /// <summary>A row's keys against the symbols the people were added to.</summary>
     public static MatchKeys Of(RowIdentity row, Symbols symbols)
     {
-        var jps = row.Described;
+        var jps = row.Reported;
         var birth = new BirthDate(jps.BirthDate, jps.BirthDate.Year, jps.BirthDate.Month, jps.BirthDate.Day, null);
         return new(symbols, false, row.Forms, jps.BasicPensionNumber, jps.NumberDigest, birth, jps.Sex);
     }

@@ -9,7 +9,7 @@ public sealed record Candidate(
     string Address, byte[]? NumberDigest, bool Foreign);
 
 /// <summary>What JPS says of the person a row is about.</summary>
-public sealed record Described(string? BasicPensionNumber, string KanaName, string? KanjiName, DateOnly BirthDate, int Sex, string? Address, byte[]? NumberDigest);
+public sealed record ReportedIdentity(string? BasicPensionNumber, string KanaName, string? KanjiName, DateOnly BirthDate, int Sex, string? Address, byte[]? NumberDigest);
 
 /// <summary>One field's part in a decision: the level reached and its weight — the 根拠 a clerk reads.</summary>
 public sealed record Evidence(string Field, string Level, double Weight)
@@ -67,7 +67,7 @@ public sealed class PersonComparer
     public KanjiName Kanji => _kanji;
 
     /// <summary>Compares raw records (prepares both sides first; for one-off use and tests).</summary>
-    public Comparison Compare(Described row, Candidate candidate)
+    public Comparison Compare(ReportedIdentity row, Candidate candidate)
     {
         var levels = Compare(new RowIdentity(row, _kanji), new PersonOnFile(candidate, null));
         return new Comparison(candidate, Score(levels), Explain(levels));
@@ -107,7 +107,7 @@ public sealed class PersonComparer
                 : jps.HasWildcard ? KanjiName.Compare(row.Forms.Kanji!, _kanji.Key(people[person].Candidate.Name)) : KanjiLevel.Different);
         }
         else if (jps.HasAlphabet) kanji = (sbyte)KanjiLevel.Different;
-        var birth = CompareBirth(row.Described.BirthDate, city);
+        var birth = CompareBirth(row.Reported.BirthDate, city);
         var sex = (sbyte)(jps.Sex == city.Sex ? 0 : 1);
         if (jps.HasAddress)
         {

@@ -10,7 +10,7 @@ namespace NenkinBatch.Matching;
 /// chain in a city of a million runs to thousands, and walking it for every row was once the job's whole cost.
 /// Each key is a chain through one int array, so a million people cost a few megabytes of index; the keys are
 /// the numbers of the strings in <see cref="Symbols"/>, so a lookup hashes an int. People added in birth-date
-/// order (as <see cref="Persistence.Reconcile.ReconcileStore.LoadPeopleAsync"/> does) make a birth-date chain
+/// order (as reconcile loads them) make a birth-date chain
 /// neighbours in memory; the order changes no decision.
 /// </summary>
 public sealed class PersonIndex

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using NenkinBatch.Runtime;
+using NenkinBatch.Foundation;
 
 namespace NenkinBatch.Persistence;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using NenkinBatch.Foundation;
 using NenkinBatch.Domain;
-using NenkinBatch.Runtime;
 
 namespace NenkinBatch.Persistence;
 

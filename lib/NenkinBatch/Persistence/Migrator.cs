@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
+using NenkinBatch.Foundation;
 
 namespace NenkinBatch.Persistence;
 
@@ -69,7 +70,7 @@ public sealed class Migrator(Store store, TimeProvider clock)
             if (existing is not null)
             {
                 if (!string.Equals(existing, migration.Checksum, StringComparison.Ordinal))
-                    throw new Runtime.OperatorException(Runtime.ExitCode.RefusedBySafetyRule,
+                    throw new OperatorException(ExitCode.RefusedBySafetyRule,
                         $"適用済みのマイグレーション {migration.Version:D4}_{migration.Name} が変更されています。配布物とデータベースの版が合っているか確認してください。");
                 await transaction.RollbackAsync(cancellationToken);
                 continue;
@@ -90,7 +91,7 @@ public sealed class Migrator(Store store, TimeProvider clock)
         foreach (var applied in await AppliedAsync(cancellationToken))
         {
             if (shipped.TryGetValue(applied.Version, out var migration) && !string.Equals(migration.Checksum, applied.Checksum, StringComparison.Ordinal))
-                throw new Runtime.OperatorException(Runtime.ExitCode.RefusedBySafetyRule,
+                throw new OperatorException(ExitCode.RefusedBySafetyRule,
                     $"適用済みのマイグレーション {migration.Version:D4}_{migration.Name} が変更されています。配布物とデータベースの版が合っているか確認してください。");
         }
     }

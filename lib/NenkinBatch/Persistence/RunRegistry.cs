@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using NenkinBatch.Foundation;
 using NenkinBatch.Domain;
 using NenkinBatch.Formats;
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using NLog;
+using NenkinBatch.Foundation;
 using NenkinBatch.Domain;
 using NenkinBatch.Domain.Codes;
 using NenkinBatch.Formats;
@@ -8,55 +9,6 @@ using NenkinBatch.Persistence;
 using Polly;
 
 namespace NenkinBatch.Runtime;
-
-/// <summary>The counts a run reports, in the order they were first named.</summary>
-public sealed class RunCounts
-{
-    private readonly List<string> _order = [];
-    private readonly Dictionary<string, long> _values = new(StringComparer.Ordinal);
-
-    public RunCounts(params string[] names)
-    {
-        foreach (var name in names) this[name] = 0;
-    }
-
-    public long this[string name]
-    {
-        get => _values.GetValueOrDefault(name);
-        set
-        {
-            if (!_values.ContainsKey(name)) _order.Add(name);
-            _values[name] = value;
-        }
-    }
-
-    public void Add(RunCounts delta)
-    {
-        foreach (var name in delta._order) this[name] += delta[name];
-    }
-
-    public RunCounts Plus(RunCounts delta)
-    {
-        var sum = new RunCounts();
-        sum.Add(this);
-        sum.Add(delta);
-        return sum;
-    }
-
-    public IEnumerable<KeyValuePair<string, long>> Entries => _order.Select(name => new KeyValuePair<string, long>(name, _values[name]));
-
-    public string ToJson() => JsonSerializer.Serialize(Entries.ToDictionary(e => e.Key, e => e.Value));
-
-    public static RunCounts FromJson(string? json)
-    {
-        var counts = new RunCounts();
-        if (string.IsNullOrEmpty(json)) return counts;
-        foreach (var (name, value) in JsonSerializer.Deserialize<Dictionary<string, long>>(json) ?? []) counts[name] = value;
-        return counts;
-    }
-
-    public override string ToString() => string.Join(", ", Entries.Select(e => $"{e.Key}={e.Value}"));
-}
 
 /// <summary>Everything a running job may use: settings, store, clock, log, its run and the chunk-commit rule.</summary>
 public sealed class JobContext
@@ -102,6 +54,14 @@ public sealed class JobContext
         {
             throw new DatabaseUnavailableException(e);
         }
+    }
+
+    /// <summary>The 個人番号 key of this store (created on first use only while no number is stored).</summary>
+    public async Task<IndividualNumberProtector> OpenIndividualNumberProtectorAsync(CancellationToken cancellationToken)
+    {
+        var keyFile = IndividualNumberKeys.KeyFileOf(Store, Settings.KeyFile);
+        var stored = await ReadAsync((connection, ct) => IndividualNumberKeys.CountStoredAsync(connection, Municipality, ct), cancellationToken);
+        return IndividualNumberKeys.Open(keyFile, stored);
     }
 
     /// <summary>Records problems on their own (a file rejected whole leaves nothing else to commit).</summary>
@@ -161,44 +121,5 @@ public sealed class JobContext
     }
 }
 
-/// <summary>Checkpoints of line-oriented jobs: "line:N", the last data line committed.</summary>
-public static class LineCheckpoint
-{
-    public static string Of(long line) => "line:" + line.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>The line a checkpoint names, 0 for none (and for a checkpoint of another form, such as an import's "file:…").</summary>
-    public static long LineOf(string? checkpoint) =>
-        checkpoint is not null && checkpoint.StartsWith("line:", StringComparison.Ordinal)
-        && long.TryParse(checkpoint.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var line)
-            ? line
-            : 0;
-}
-
 /// <summary>What one committed chunk did: its counts and the problems it found.</summary>
 public sealed record ChunkResult(RunCounts Counts, IReadOnlyCollection<RowProblem> Problems);
-
-/// <summary>How a job ended, as far as the job itself can tell.</summary>
-public sealed record JobOutcome(bool HadRowErrors, string? Message = null, bool InputRejected = false);
-
-/// <summary>A batch job: a name, identifying parameters, and the work.</summary>
-public abstract class Job
-{
-    public abstract string Name { get; }
-
-    /// <summary>
-    /// Looks at the inputs before the run is registered: returns the identifying parameters (what a rerun must match
-    /// to resume) and a display form. Throws <see cref="InputRejectedException"/> when an input cannot be taken at all.
-    /// </summary>
-    public abstract Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Whether a rerun continues a failed run from its checkpoint (chunked jobs), or starts afresh
-    /// because the job knows by itself what is already done (import skips files already in).
-    /// </summary>
-    public virtual bool ResumesFromCheckpoint => true;
-
-    /// <summary>The names of the counts this job reports, in order.</summary>
-    public abstract string[] CountNames { get; }
-
-    public abstract Task<JobOutcome> ExecuteAsync(JobContext context, CancellationToken cancellationToken);
-}

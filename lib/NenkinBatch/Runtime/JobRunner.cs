@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using NLog;
+using NenkinBatch.Foundation;
 using NenkinBatch.Domain.Codes;
 using NenkinBatch.Formats;
 using NenkinBatch.Persistence;

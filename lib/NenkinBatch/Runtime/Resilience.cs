@@ -1,6 +1,7 @@
 using NLog;
 using Polly;
 using Polly.Retry;
+using NenkinBatch.Foundation;
 
 namespace NenkinBatch.Runtime;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NenkinBatch.Foundation;
 using NenkinBatch.Domain;
 
 namespace NenkinBatch.Runtime;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NenkinBatch.Domain;
 using NenkinBatch.Formats;
 using NenkinBatch.Formats.Layouts;
 using NenkinBatch.Formats.Members;

@@ -1,3 +1,4 @@
+using NenkinBatch.Foundation;
 using NenkinBatch.Synthetic;
 using NenkinBatch.Tests.Support;
 

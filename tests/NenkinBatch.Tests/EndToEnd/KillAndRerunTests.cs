@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NenkinBatch.Foundation;
 using NenkinBatch.Jobs.LoadMembers;
 using NenkinBatch.Persistence;
 using NenkinBatch.Runtime;

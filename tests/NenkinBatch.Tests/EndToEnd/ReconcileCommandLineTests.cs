@@ -1,3 +1,4 @@
+using NenkinBatch.Foundation;
 using NenkinBatch.Tests.Support;
 
 namespace NenkinBatch.Tests.EndToEnd;

@@ -1,4 +1,5 @@
 using Npgsql;
+using NenkinBatch.Foundation;
 using NenkinBatch.Jobs.LoadMembers;
 using NenkinBatch.Runtime;
 using NenkinBatch.Tests.Support;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NenkinBatch.Foundation;
 using NenkinBatch.Jobs.LoadMembers;
 using NenkinBatch.Persistence;
 using NenkinBatch.Runtime;

@@ -11,7 +11,7 @@ public class MatcherTests
     private static Candidate Person(string atena, string? pension, string name, string kana, string birth, int sex = 2, string address = Chuo) =>
         new(atena, pension, name, kana, BirthDate.ParseCompact(birth).Value, sex, address, null, AlphabetName.IsAlphabet(name));
 
-    private static Described Row(string? pension, string kana, string kanji, string birth, int sex = 2, string? address = "中央区中央1-2-3") =>
+    private static ReportedIdentity Row(string? pension, string kana, string kanji, string birth, int sex = 2, string? address = "中央区中央1-2-3") =>
         new(pension, kana, kanji, DateOnly.ParseExact(birth, "yyyyMMdd", CultureInfo.InvariantCulture), sex, address, null);
 
     private static Matcher MatcherOf(params Candidate[] people)
@@ -21,7 +21,7 @@ public class MatcherTests
         return new Matcher(index, PersonComparer.BuiltIn, MatchThresholds.Default);
     }
 
-    private static string? Decided(Matcher matcher, Described row) => matcher.Decide(new RowIdentity(row, KanjiName.BuiltIn)) is { Kind: MatchKind.Automatic } d
+    private static string? Decided(Matcher matcher, ReportedIdentity row) => matcher.Decide(new RowIdentity(row, KanjiName.BuiltIn)) is { Kind: MatchKind.Automatic } d
         ? matcher.Index[d.Person].AtenaNumber : null;
 
     // Twins: one household, one birth date, one surname; only the given name tells them apart.
@@ -133,7 +133,7 @@ public class MatcherTests
     }
 
     /// <summary>The person among others with overlapping names (so the index's vocabulary is not just theirs), and the row prepared.</summary>
-    private static (Matcher Matcher, RowIdentity Row) Indexed(Candidate person, Described row) =>
+    private static (Matcher Matcher, RowIdentity Row) Indexed(Candidate person, ReportedIdentity row) =>
         (MatcherOf(TwinA, person, TwinB, Person("1000000155", null, "高橋　京子", "タカハシ　キヨウコ", "19700313")), new RowIdentity(row, KanjiName.BuiltIn));
 
     private static int Position(Matcher matcher, string atena) => Enumerable.Range(0, matcher.Index.Count).Single(i => matcher.Index[i].AtenaNumber == atena);

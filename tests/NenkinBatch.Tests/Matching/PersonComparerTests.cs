@@ -12,7 +12,7 @@ public class PersonComparerTests
     private static readonly Candidate Takahashi = new("1000000007", "1234567890", "髙橋　恭子", "タカハシ　キョウコ",
         BirthDate.ParseCompact("19700312").Value, 2, "千葉県千葉市中央区中央１丁目２番３号", [1, 2, 3], false);
 
-    private static Described Row(string? pension = "1234567890", string kana = "ﾀｶﾊｼ ｷﾖｳｺ", string kanji = "〓橋　恭子", string birth = "1970-03-12",
+    private static ReportedIdentity Row(string? pension = "1234567890", string kana = "ﾀｶﾊｼ ｷﾖｳｺ", string kanji = "〓橋　恭子", string birth = "1970-03-12",
         int sex = 2, string address = "千葉市中央区中央１－２－３") =>
         new(pension, kana, kanji, DateOnly.Parse(birth, CultureInfo.InvariantCulture), sex, address, null);
 
@@ -69,7 +69,7 @@ public class PersonComparerOnGeneratedCityTests(GeneratedCity city) : IClassFixt
         foreach (var truth in city.Truth().Where(t => t[0] == "jps" && t[2].Length > 0 && !t[3].Contains("wrong-pension-number")))
         {
             var r = jps[int.Parse(truth[1], CultureInfo.InvariantCulture) - 1];
-            var row = new Described(r[4].Length == 0 ? null : r[4], r[5], r[6], WarekiCodec.Jps.Parse(r[7]).Value, int.Parse(r[8], CultureInfo.InvariantCulture), r[10], null);
+            var row = new ReportedIdentity(r[4].Length == 0 ? null : r[4], r[5], r[6], WarekiCodec.Jps.Parse(r[7]).Value, int.Parse(r[8], CultureInfo.InvariantCulture), r[10], null);
             var truePerson = byAtena[truth[2]];
             var best = PersonComparer.BuiltIn.Compare(row, truePerson).Score;
             var rivals = neighbours[AddressCanon.Parse(truePerson.Address).Canonical].Concat(namesakes[KanaKey.Loose(KanaKey.Small(KanaKey.Width(truePerson.NameKana)))])

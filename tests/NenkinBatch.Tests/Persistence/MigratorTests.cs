@@ -1,3 +1,4 @@
+using NenkinBatch.Foundation;
 using NenkinBatch.Persistence;
 using NenkinBatch.Tests.Support;
 
@@ -58,8 +59,8 @@ public class MigratorTests
             command.CommandText = "UPDATE schema_migration SET checksum = 'edited' WHERE version = 1";
             await command.ExecuteNonQueryAsync();
         }
-        var error = await Should.ThrowAsync<NenkinBatch.Runtime.OperatorException>(() => new Migrator(database.Store, TimeProvider.System).MigrateAsync(default));
-        error.ExitCode.ShouldBe(NenkinBatch.Runtime.ExitCode.RefusedBySafetyRule);
+        var error = await Should.ThrowAsync<OperatorException>(() => new Migrator(database.Store, TimeProvider.System).MigrateAsync(default));
+        error.ExitCode.ShouldBe(ExitCode.RefusedBySafetyRule);
         error.Message.ShouldContain("0001_initial");
     }
 }

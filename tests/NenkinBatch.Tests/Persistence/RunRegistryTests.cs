@@ -1,3 +1,4 @@
+using NenkinBatch.Foundation;
 using NenkinBatch.Jobs.Admin;
 using NenkinBatch.Persistence;
 using NenkinBatch.Runtime;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using NenkinBatch.Foundation;
 
 namespace NenkinBatch.Tests.Support;
 

@@ -1,3 +1,4 @@
+using NenkinBatch.Foundation;
 using NenkinBatch.Runtime;
 
 namespace NenkinBatch.Tests.Support;

@@ -67,21 +67,21 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
     {
         if (!TryGet(name, out var field, out var value)) return null;
         var parsed = layout.Wareki.Parse(value);
-        return parsed.Ok ? parsed.Value : Fail<DateOnly?>(field, value, parsed.Error!);
+        return parsed.TryGetValue(out var parsedValue, out var error) ? parsedValue : Fail<DateOnly?>(field, value, error);
     }
 
     public string? BasicPensionNumber(string name)
     {
         if (!TryGet(name, out var field, out var value)) return null;
         var parsed = Domain.BasicPensionNumber.Parse(value);
-        return parsed.Ok ? parsed.Value.Value : Fail<string>(field, value, parsed.Error!);
+        return parsed.TryGetValue(out var parsedValue, out var error) ? parsedValue.Value : Fail<string>(field, value, error);
     }
 
     public string? Municipality(string name)
     {
         if (!TryGet(name, out var field, out var value)) return null;
         var parsed = MunicipalityCode.Parse(value);
-        return parsed.Ok ? parsed.Value.Value : Fail<string>(field, value, parsed.Error!);
+        return parsed.TryGetValue(out var parsedValue, out var error) ? parsedValue.Value : Fail<string>(field, value, error);
     }
 
     public string? PostalCode(string name)
@@ -97,21 +97,21 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
     {
         if (!TryGet(name, out var field, out var value)) return null;
         var parsed = Domain.IndividualNumber.Parse(value);
-        return parsed.Ok ? parsed.Value : Fail<IndividualNumber>(field, value, parsed.Error!);
+        return parsed.TryGetValue(out var parsedValue, out var error) ? parsedValue : Fail<IndividualNumber>(field, value, error);
     }
 
     public DateOnly? Date(string name)
     {
         if (!TryGet(name, out var field, out var value)) return null;
         var parsed = CalendarDate.ParseCompact(value);
-        return parsed.Ok ? parsed.Value : Fail<DateOnly?>(field, value, parsed.Error!);
+        return parsed.TryGetValue(out var parsedValue, out var error) ? parsedValue : Fail<DateOnly?>(field, value, error);
     }
 
     public BirthDate? BirthDate(string name)
     {
         if (!TryGet(name, out var field, out var value)) return null;
         var parsed = Domain.BirthDate.ParseCompact(value);
-        return parsed.Ok ? parsed.Value : Fail<BirthDate?>(field, value, parsed.Error!);
+        return parsed.TryGetValue(out var parsedValue, out var error) ? parsedValue : Fail<BirthDate?>(field, value, error);
     }
 
     /// <summary>宛名番号 or 世帯番号: a failed check digit is a warning (legacy numbers), a wrong form an error.</summary>
@@ -119,8 +119,8 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
     {
         if (!TryGet(name, out var field, out var value)) return null;
         var parsed = Domain.AtenaNumber.Parse(value);
-        if (!parsed.Ok) return Fail<string>(field, value, parsed.Error!.Replace("宛名番号", field.Label, StringComparison.Ordinal));
-        if (!parsed.Value.HasValidCheckDigit)
+        if (!parsed.TryGetValue(out var atena, out var error)) return Fail<string>(field, value, error.Replace("宛名番号", field.Label, StringComparison.Ordinal));
+        if (!atena.HasValidCheckDigit)
             Problems.Add(RowProblem.Warning(file, line, field.Label, value, $"{field.Label}のチェックデジットが一致しません（旧番号として取り込みます）"));
         return value;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NenkinBatch.Foundation;
 using NenkinBatch.Domain;
 
 namespace NenkinBatch.Formats.Layouts;
@@ -91,7 +92,7 @@ public sealed record Layout
         }
         catch (JsonException e)
         {
-            throw new Runtime.OperatorException(Runtime.ExitCode.UsageError, $"レイアウトファイル {source} が読めません（{e.Message}）。");
+            throw new OperatorException(ExitCode.UsageError, $"レイアウトファイル {source} が読めません（{e.Message}）。");
         }
     }
 
@@ -104,7 +105,7 @@ public sealed record Layout
             return Load(file, nameOrPath);
         }
         using var resource = typeof(Layout).Assembly.GetManifestResourceStream($"layouts/{nameOrPath}.json")
-            ?? throw new Runtime.OperatorException(Runtime.ExitCode.UsageError,
+            ?? throw new OperatorException(ExitCode.UsageError,
                 $"レイアウト「{nameOrPath}」がありません。組み込みのレイアウト（{string.Join("、", BuiltInNames)}）の名前か、レイアウトファイルのパスを指定してください。");
         return Load(resource, nameOrPath);
     }
@@ -129,6 +130,6 @@ public sealed record Layout
             catch (ArgumentException e) { problem = e.Message; }
         }
         if (problem is not null)
-            throw new Runtime.OperatorException(Runtime.ExitCode.UsageError, $"レイアウトファイル {source}: {problem}。");
+            throw new OperatorException(ExitCode.UsageError, $"レイアウトファイル {source}: {problem}。");
     }
 }

@@ -1,3 +1,4 @@
+using NenkinBatch.Domain;
 using NenkinBatch.Domain.Codes;
 using NenkinBatch.Formats.Layouts;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
-using NenkinBatch.Runtime;
+using NenkinBatch.Foundation;
 using SpreadCheetah;
 
 namespace NenkinBatch.Formats.Reports;

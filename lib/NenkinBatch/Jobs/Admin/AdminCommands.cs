@@ -1,4 +1,5 @@
 using System.Globalization;
+using NenkinBatch.Foundation;
 using NenkinBatch.Persistence;
 using NenkinBatch.Runtime;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NenkinBatch.Foundation;
 using NenkinBatch.Domain;
 using NenkinBatch.Runtime;
 using NenkinBatch.Synthetic;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using NenkinBatch.Foundation;
 using NenkinBatch.Formats;
 using NenkinBatch.Formats.Layouts;
 using NenkinBatch.Persistence;
@@ -74,7 +75,7 @@ public sealed class ImportJob(ImportOptions options) : Job
     {
         foreach (var growing in GrowingFiles)
             context.Log.Info("{0} は書き込み中のため、次回の実行で取り込みます。", Path.GetFileName(growing));
-        var protector = await IndividualNumberKeys.OpenAsync(context, cancellationToken);
+        var protector = await context.OpenIndividualNumberProtectorAsync(cancellationToken);
         var jps = context.Store.CreateJpsResultStore();
         var layouts = options.Layout is { } forced ? [Layout.Resolve(forced)] : Layout.BuiltInNames.Where(n => n.StartsWith("jps-result", StringComparison.Ordinal)).Select(Layout.Resolve).ToList();
         var tally = new Tally();

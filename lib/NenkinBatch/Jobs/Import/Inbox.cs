@@ -1,4 +1,5 @@
 using System.Text;
+using NenkinBatch.Foundation;
 
 namespace NenkinBatch.Jobs.Import;
 
@@ -18,7 +19,7 @@ public sealed class Inbox(string directory, TimeSpan settle)
     public async Task<(IReadOnlyList<string> Ready, IReadOnlyList<string> Growing)> ScanAsync(CancellationToken cancellationToken)
     {
         if (!System.IO.Directory.Exists(Directory))
-            throw new Runtime.OperatorException(Runtime.ExitCode.UsageError, $"受信フォルダー {Directory} がありません。--inbox のパスを確認してください。");
+            throw new OperatorException(ExitCode.UsageError, $"受信フォルダー {Directory} がありません。--inbox のパスを確認してください。");
         var before = Candidates().ToDictionary(f => f, Size);
         if (before.Count > 0 && settle > TimeSpan.Zero) await Task.Delay(settle, cancellationToken);
         var ready = new List<string>();

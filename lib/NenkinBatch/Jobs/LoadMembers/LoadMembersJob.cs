@@ -1,4 +1,5 @@
 using System.Globalization;
+using NenkinBatch.Domain;
 using NenkinBatch.Formats;
 using NenkinBatch.Formats.Members;
 using NenkinBatch.Persistence;
@@ -32,7 +33,7 @@ public sealed class LoadMembersJob(string path) : Job
     {
         var input = _input ?? throw new InvalidOperationException("IdentifyAsync must run first");
         var storeKind = context.Store.Kind;
-        var protector = await IndividualNumberKeys.OpenAsync(context, cancellationToken);
+        var protector = await context.OpenIndividualNumberProtectorAsync(cancellationToken);
         var writer = context.Store.CreateMemberWriter();
         var reader = new MembersCsvReader(context.Codes);
         var resumeLine = LineCheckpoint.LineOf(context.ResumeCheckpoint);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NenkinBatch.Foundation;
 using NenkinBatch.Domain;
 using NenkinBatch.Formats.Reports;
 using NenkinBatch.Matching;
@@ -61,10 +62,10 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         var comparer = PersonComparer.BuiltIn;
         var phase = System.Diagnostics.Stopwatch.StartNew();
         var periods = context.ReadAsync((c, ct) => ReconcileStore.LoadPeriodsAsync(c, municipality, ct), cancellationToken);
-        var people = context.ReadAsync((c, ct) => ReconcileStore.LoadPeopleAsync(c, municipality, comparer.Kanji, ct), cancellationToken);
+        var people = MatchingInputs.LoadPeopleAsync(context, comparer.Kanji, cancellationToken);
         await Task.WhenAll(periods, people);
         var index = await people;
-        ReconcileStore.AttachPeriods(index, await periods);
+        MatchingInputs.AttachPeriods(index, await periods);
         context.Log.Info("市の記録 {0:N0} 人を読み込みました（{1:F1} 秒）。", index.Count, phase.Elapsed.TotalSeconds);
         var matcher = new Matcher(index, comparer, context.Settings.MatchThresholds);
 
@@ -158,7 +159,7 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         await foreach (var batch in ReadAhead.Batches(ct => Rows(context, files, ct), BatchSize, 4, cancellationToken))
         {
             var decisions = new MatchDecision[batch.Count];
-            Parallel.For(0, batch.Count, parallel, i => decisions[i] = matcher.Decide(new RowIdentity(batch[i].Described, kanji)));
+            Parallel.For(0, batch.Count, parallel, i => decisions[i] = matcher.Decide(new RowIdentity(batch[i].Identity(), kanji)));
             for (var i = 0; i < batch.Count; i++)
             {
                 var (row, decision) = (batch[i], decisions[i]);

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Dapper;
+using NenkinBatch.Persistence.Reconcile;
+using NenkinBatch.Foundation;
 using NenkinBatch.Formats;
 using NenkinBatch.Persistence.Audit;
 using NenkinBatch.Runtime;
@@ -24,8 +25,7 @@ public sealed class ReconcileUndoJob(long appliedRunId, string? reportDirectory 
     public override async Task<JobOutcome> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
     {
         var municipality = context.Municipality;
-        var job = await context.ReadAsync((c, ct) => c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT job FROM batch_run WHERE run_id = @run AND municipality_code = @m", new { run = appliedRunId, m = municipality.Value }, cancellationToken: ct)), cancellationToken);
+        var job = await context.ReadAsync((c, ct) => SafeChanges.JobOfRunAsync(c, municipality, appliedRunId, ct), cancellationToken);
         if (job != ReconcileJob.JobName)
             throw new OperatorException(ExitCode.UsageError, $"実行番号 {appliedRunId} は nenkin-reconcile の実行ではありません。nenkin-admin runs で実行番号を確認してください。");
         var changes = await context.ReadAsync((c, ct) => SafeChanges.AppliedByAsync(c, municipality, appliedRunId, ct), cancellationToken);
@@ -65,9 +65,7 @@ public sealed class ReconcileUndoJob(long appliedRunId, string? reportDirectory 
         }
         await context.CommitChunkAsync(async (connection, transaction) =>
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE jps_result_reconciled SET applied_run_id = NULL WHERE municipality_code = @m AND applied_run_id = @run",
-                new { m = municipality.Value, run = appliedRunId }, transaction));
+            await SafeChanges.ForgetAppliedAsync(connection, transaction, municipality, appliedRunId, CancellationToken.None);
             return new RunCounts();
         }, "done", []);
 

@@ -1,9 +1,8 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Dapper;
+using NenkinBatch.Foundation;
 using NenkinBatch.Domain;
-using NenkinBatch.Matching;
-using NenkinBatch.Runtime;
 
 namespace NenkinBatch.Persistence.Reconcile;
 
@@ -16,9 +15,12 @@ public sealed record StoredJpsRow(
     string KanaName, string? KanjiName, DateOnly BirthDate, int Sex, string? PostalCode, string? Address,
     int? InsuredCategory, DateOnly? AcquiredOn, string? AcquisitionReason, DateOnly? LostOn, string? LossReason,
     int Result, string? ErrorCode, string? ErrorText, byte[]? NumberDigest)
-{
-    public Described Described => new(BasicPensionNumber, KanaName, KanjiName, BirthDate, Sex, Address, NumberDigest);
-}
+;
+
+/// <summary>One person on file as reconcile reads them: 宛名 and 年金基本, the 個人番号 only as its digest.</summary>
+public sealed record StoredPerson(
+    string AtenaNumber, string? BasicPensionNumber, string Name, string NameKana, BirthDate BirthDate, int Sex, string Address,
+    string? AddressSuffix, long UpdatedRunId, byte[]? NumberDigest);
 
 /// <summary>
 /// What reconcile reads and writes. The SQL is the same on both stores (dates bound as <see cref="DateOnly"/>,
@@ -45,35 +47,6 @@ public static class ReconcileStore
         return files;
     }
 
-    /// <summary>Everyone on file with their 個人番号 digest, prepared for matching (their 資格 periods: <see cref="LoadPeriodsAsync"/>).</summary>
-    public static async Task<PersonIndex> LoadPeopleAsync(DbConnection connection, MunicipalityCode municipality, KanjiName kanji, CancellationToken cancellationToken)
-    {
-        var index = new PersonIndex();
-        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
-        // Three stages at once: reading; preparing the comparison forms of a batch (NFC/NFKC, kana levels, the address: the
-        // costly part) on every core; and adding the batch before it to the index, which turns its forms into keys and
-        // lets them go (adding is one at a time).
-        (List<PersonOnFile> People, Task<ComparisonForms[]> Forms)? previous = null;
-        await foreach (var batch in ReadAhead.Batches(ct => ReadPeopleAsync(connection, municipality, ct), 4096, 4, cancellationToken))
-        {
-            var forms = Task.Run(() =>
-            {
-                var prepared = new ComparisonForms[batch.Count];
-                Parallel.For(0, batch.Count, parallel, i => prepared[i] = batch[i].Forms(kanji));
-                return prepared;
-            }, cancellationToken);
-            if (previous is { } before) AddAll(index, before.People, await before.Forms);
-            previous = (batch, forms);
-        }
-        if (previous is { } last) AddAll(index, last.People, await last.Forms);
-        return index;
-    }
-
-    private static void AddAll(PersonIndex index, List<PersonOnFile> people, ComparisonForms[] forms)
-    {
-        for (var i = 0; i < people.Count; i++) index.Add(people[i], forms[i]);
-    }
-
     /// <summary>Everyone's 資格 periods by 宛名番号, oldest first (read on a connection of its own while the people load).</summary>
     public static async Task<Dictionary<string, List<PeriodOnFile>>> LoadPeriodsAsync(DbConnection connection, MunicipalityCode municipality, CancellationToken cancellationToken)
     {
@@ -96,20 +69,11 @@ public static class ReconcileStore
         return periods;
     }
 
-    /// <summary>Gives each person on file their periods (those of 宛名番号 not on file are nobody's).</summary>
-    public static void AttachPeriods(PersonIndex index, Dictionary<string, List<PeriodOnFile>> periods)
-    {
-        foreach (var person in index.People)
-        {
-            if (periods.TryGetValue(person.AtenaNumber, out var list)) person.Periods.AddRange(list);
-        }
-    }
-
     /// <summary>
-    /// The people, in birth-date order: any order gives the same decisions (ties break on 宛名番号), and this one puts
-    /// the people one birth date finds side by side in the index's memory.
+    /// Everyone on file with their 個人番号 digest, in birth-date order: any order gives the same decisions (ties break on
+    /// 宛名番号), and this one puts the people one birth date finds side by side in the matching index's memory.
     /// </summary>
-    private static async IAsyncEnumerable<PersonOnFile> ReadPeopleAsync(DbConnection connection, MunicipalityCode municipality,
+    public static async IAsyncEnumerable<StoredPerson> ReadPeopleAsync(DbConnection connection, MunicipalityCode municipality,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var command = Command(connection, null, """
@@ -122,15 +86,20 @@ public static class ReconcileStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var birth = DbValues.Date(reader, 4) is { } d
-                ? new BirthDate(d, d.Year, d.Month, d.Day, null)
-                : BirthDate.ParseCompact(DbValues.Text(reader, 5) ?? "") is { Ok: true } parsed ? parsed.Value : default;
-            var name = reader.GetString(2);
-            var candidate = new Candidate(reader.GetString(0), DbValues.Text(reader, 1)?.Trim(), name, reader.GetString(3), birth,
-                reader.GetInt32(6), reader.GetString(7), reader.IsDBNull(10) ? null : reader.GetFieldValue<byte[]>(10), AlphabetName.IsAlphabet(name));
-            yield return new PersonOnFile(candidate, DbValues.Text(reader, 8)) { UpdatedRunId = reader.GetInt64(9) };
+            yield return new StoredPerson(reader.GetString(0), DbValues.Text(reader, 1)?.Trim(), reader.GetString(2), reader.GetString(3),
+                StoredBirthDate(DbValues.Date(reader, 4), DbValues.Text(reader, 5)), reader.GetInt32(6), reader.GetString(7), DbValues.Text(reader, 8),
+                reader.GetInt64(9), reader.IsDBNull(10) ? null : reader.GetFieldValue<byte[]>(10));
         }
     }
+
+    /// <summary>
+    /// A stored 生年月日: the calendar date, or a 不詳 date from its text. load-members checked the text when it stored it, so
+    /// one that no longer reads (edited by hand in the database) is a birth date nobody knows: it matches on nothing.
+    /// </summary>
+    private static BirthDate StoredBirthDate(DateOnly? date, string? text) =>
+        date is { } d ? new BirthDate(d, d.Year, d.Month, d.Day, null)
+        : BirthDate.ParseCompact(text ?? "").TryGetValue(out var parsed) ? parsed
+        : BirthDate.NotKnown;
 
     /// <summary>A list's rows in line order, streamed.</summary>
     public static async IAsyncEnumerable<StoredJpsRow> ReadRowsAsync(DbConnection connection, MunicipalityCode municipality, long fileId,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using NenkinBatch.Foundation;
 
 namespace NenkinBatch.Runtime.Cli;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NenkinBatch.Foundation;
 using NenkinBatch.Jobs.Import;
 using NenkinBatch.Runtime;
 using NenkinBatch.Synthetic;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using NenkinBatch.Foundation;
 using NenkinBatch.Formats;
 using NenkinBatch.Jobs.Import;
 using NenkinBatch.Runtime;

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using NenkinBatch.Foundation;
 using NenkinBatch.Formats.Reports;
 using NenkinBatch.Jobs.Import;
 using NenkinBatch.Jobs.LoadMembers;

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
+using NenkinBatch.Foundation;
 using NenkinBatch.Runtime;
 
-namespace NenkinBatch.Tests.Runtime;
+namespace NenkinBatch.Tests.Foundation;
 
 public class ReadAheadTests
 {

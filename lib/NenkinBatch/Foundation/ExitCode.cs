@@ -1,4 +1,4 @@
-namespace NenkinBatch.Runtime;
+namespace NenkinBatch.Foundation;
 
 /// <summary>
 /// The exit codes every job returns; schedulers and monitoring key on them, so they never change.

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
-namespace NenkinBatch.Runtime;
+namespace NenkinBatch.Foundation;
 
 /// <summary>
 /// Runs a sequence's producer (a database cursor and the decoding of its rows) on a task of its own, a few batches

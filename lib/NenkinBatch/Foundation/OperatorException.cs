@@ -1,4 +1,4 @@
-namespace NenkinBatch.Runtime;
+namespace NenkinBatch.Foundation;
 
 /// <summary>
 /// A failure an operator can act on: it carries the exit code and a Japanese message that says
