@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Matching accuracy on generated cities (issue 5): for each seed, generates a city with the generator's full
+# Matching accuracy on generated cities: for each seed, generates a city with the generator's full
 # perturbation mix, loads it into a fresh SQLite file, imports its 処理結果一覧表, reconciles it as a dry run,
 # and scores the report against the generator's truth.csv. Prints, per seed and in total: precision of the
 # automatic matches, the share of on-file rows matched automatically, the share sent to 要確認, and every

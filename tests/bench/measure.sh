@@ -35,7 +35,7 @@ line=$($bench import "$city/jps-result.csv" "$NENKIN_TEST_PG;Search Path=bench_i
 echo "$line"
 anchor anchor_jps 20 "$NENKIN_BENCH_DIR/jps-result.utf8.csv" "$line"
 
-# Reconcile (issue 5): the city's people against the list just imported, dry run with both reports written,
+# Reconcile: the city's people against the list just imported, dry run with both reports written,
 # beside what PostgreSQL itself takes to join the two lists on 基礎年金番号 and hand over the result.
 echo "== reconcile (dry run, CSV + xlsx written) against $(($(wc -l < "$city/members.csv") - 1)) member rows"
 # The people must be in the database the list was imported into: load them there first (not timed here).
@@ -51,4 +51,4 @@ end=$(date +%s%N)
 ms=$(( (end - start) / 1000000 ))
 echo "anchor       PostgreSQL join of list and people on 基礎年金番号 (rows handed to psql): $ms ms"
 seconds=$(echo "$line" | sed -E 's/.*time= *([0-9.]+) s.*/\1/')
-awk -v t="$seconds" -v a="$ms" 'BEGIN { printf "ratio        reconcile / join = %.1f (issue 5: at most 20)\n", t * 1000 / a }'
+awk -v t="$seconds" -v a="$ms" 'BEGIN { printf "ratio        reconcile / join = %.1f (bar: at most 20)\n", t * 1000 / a }'

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark harness: generates a synthetic city once, then runs each job that exists against a
 # fresh SQLite file and a fresh PostgreSQL schema, one process per measurement, and prints wall time,
-# rows/s and peak memory — beside the anchor an issue names, measured in the same run.
+# rows/s and peak memory — beside an anchor (what PostgreSQL itself takes for the same rows), measured in the same run.
 #   bash tests/bench/run.sh [PEOPLE] [JPS_ROWS]     (defaults 10,000 and PEOPLE/10)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)

@@ -43,7 +43,7 @@ public sealed class WarekiCodec
         _codeOf = byCode.ToFrozenDictionary(p => p.Value, p => p.Key);
     }
 
-    /// <summary>JPS's era codes (DOMAIN.md).</summary>
+    /// <summary>JPS's era codes (docs/domain.md, "Dates").</summary>
     public static WarekiCodec Jps { get; } = new(new Dictionary<string, string>
     {
         ["1"] = "明治", ["3"] = "大正", ["5"] = "昭和", ["7"] = "平成", ["9"] = "令和",

@@ -1,6 +1,6 @@
 namespace NenkinBatch.Formats;
 
-/// <summary>Field clean-up shared by every reader (FORMATS.md, common rules).</summary>
+/// <summary>Field clean-up shared by every reader (docs/formats.md, "Common input rules").</summary>
 public static class FieldText
 {
     // A byte-order mark left at the start of a first field is no more content than a space.

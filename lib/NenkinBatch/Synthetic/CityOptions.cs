@@ -2,7 +2,7 @@ namespace NenkinBatch.Synthetic;
 
 /// <summary>
 /// What the synthetic city looks like. Every rate is settable; the defaults are set by reasoning
-/// about a city office's files (DOMAIN.md, FORMATS.md), not measured from real data (there is none here).
+/// about a city office's files (docs/domain.md, docs/formats.md), not measured from real data (there is none here).
 /// </summary>
 public sealed record CityOptions
 {

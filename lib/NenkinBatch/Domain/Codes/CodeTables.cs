@@ -5,7 +5,7 @@ namespace NenkinBatch.Domain.Codes;
 
 /// <summary>
 /// The code tables (被保険者種別, 取得事由, 喪失事由, 届書コード …). They are data, not code:
-/// most codes are assumed (DOMAIN.md), so a city replaces the file instead of the program.
+/// most codes are assumed (docs/domain.md, "Codes"), so a city replaces the file instead of the program.
 /// </summary>
 public sealed class CodeTables
 {

@@ -28,7 +28,7 @@ public sealed record RecordSection
 }
 
 /// <summary>
-/// A file layout as data (FORMATS.md): readers interpret it, so a city whose real files differ writes
+/// A file layout as data (docs/formats.md, "Layout files"): readers interpret it, so a city whose real files differ writes
 /// a layout file, not code. The built-in ones are samples/layouts/*.json, embedded in the library.
 /// </summary>
 public sealed record Layout

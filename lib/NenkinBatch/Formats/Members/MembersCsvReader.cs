@@ -5,7 +5,7 @@ using NenkinBatch.Formats.Layouts;
 namespace NenkinBatch.Formats.Members;
 
 /// <summary>
-/// Reads layout <c>members-csv</c> (FORMATS.md §4): the city's own records exported from the
+/// Reads layout <c>members-csv</c> (docs/formats.md): the city's own records exported from the
 /// system being replaced, UTF-8, header required, one row per 資格 period. Streams; a row
 /// never costs more than itself in memory.
 /// </summary>
