@@ -10,6 +10,8 @@ using NenkinBatch.Runtime;
 //   reconcile DB LABEL REPORTDIR reconciles every imported list in DB (dry run, both reports written), prints figures
 //   accuracy TRUTH REPORT        scores a reconciliation report against the generator's truth.csv
 //   micro [BenchmarkDotNet args] the hot functions, measured by BenchmarkDotNet
+//   copy [BenchmarkDotNet args]  the COPY into jps_result, own encoder against NpgsqlBinaryImporter (needs NENKIN_TEST_PG)
+//   copy-interleaved [ROUNDS]    the same COPYs taking turns, outside BenchmarkDotNet (medians and paired ratios)
 switch (args.FirstOrDefault())
 {
     case "load-members" when args.Length == 4:
@@ -46,10 +48,16 @@ switch (args.FirstOrDefault())
         return 0;
     }
     case "micro":
-        BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(NenkinBatch.Benchmarks.HotFunctions).Assembly).Run(args[1..]);
+        BenchmarkDotNet.Running.BenchmarkSwitcher.FromTypes([typeof(NenkinBatch.Benchmarks.HotFunctions)]).Run(args[1..]);
+        return 0;
+    case "copy":
+        BenchmarkDotNet.Running.BenchmarkRunner.Run<NenkinBatch.Benchmarks.CopyPathBenchmarks>(args: args[1..]);
+        return 0;
+    case "copy-interleaved":
+        await NenkinBatch.Benchmarks.CopyPathBenchmarks.InterleavedAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30);
         return 0;
     default:
-        Console.Error.WriteLine("usage: load-members FILE DB LABEL | import FILE DB LABEL | micro [--filter *]");
+        Console.Error.WriteLine("usage: load-members FILE DB LABEL | import FILE DB LABEL | micro [--filter *] | copy | copy-interleaved [ROUNDS]");
         return 64;
 }
 
