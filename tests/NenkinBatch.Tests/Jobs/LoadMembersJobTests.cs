@@ -63,6 +63,9 @@ public class LoadMembersJobTests
         (counts["updated"], counts["unchanged"], counts["inserted"]).ShouldBe((3L, 17L, 0L));
         var rows = await database.RowsAsync("SELECT table_name, action, individual_number_accessed FROM audit_log ORDER BY audit_id");
         rows.Skip((int)audit).ShouldBe(["person|UPDATE|" + False(kind), "qualification|UPDATE|" + False(kind), "person_individual_number|UPDATE|" + True(kind)]);
+        var acquired = DateOnly.ParseExact(changed.Rows[6][12], "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        (await database.RowsAsync("SELECT record_key FROM audit_log ORDER BY audit_id")).Skip((int)audit).ShouldBe([
+            $"121002/person/{changed.Rows[5][0]}", $"121002/qualification/{changed.Rows[6][0]}/{acquired}", $"121002/person_individual_number/{changed.Rows[9][0]}"]);
         (await database.RowsAsync($"SELECT address FROM person WHERE atena_number = '{changed.Rows[5][0]}'")).ShouldBe(["千葉県千葉市美浜区新港1番地"]);
         var after = await database.RowsAsync("SELECT after_data FROM audit_log WHERE table_name = 'person' AND action = 'UPDATE'");
         after.Single().ShouldContain("美浜区");

@@ -41,7 +41,7 @@ public static class SafeChanges
                         UPDATE person SET basic_pension_number = @n, updated_run_id = @run
                         WHERE municipality_code = @m AND atena_number = @a AND basic_pension_number IS NULL
                         """, ("n", fill.Number), ("run", runId), ("a", fill.AtenaNumber)) == 1)
-                        audit.Add(new AuditEntry("person", fill.AtenaNumber, "UPDATE",
+                        audit.Add(new AuditEntry(AuditKey.Person(municipality, fill.AtenaNumber), "UPDATE",
                             AuditEntry.Snapshot(new PensionState(null, fill.UpdatedRunIdBefore)), AuditEntry.Snapshot(new PensionState(fill.Number, runId)), false));
                     break;
                 case UpdatePeriod update:
@@ -54,7 +54,7 @@ public static class SafeChanges
                         """, ("acquired", a.AcquiredOn), ("category", a.InsuredCategory), ("acqReason", a.AcquisitionReason), ("lost", a.LostOn),
                         ("lossReason", a.LossReason), ("run", runId), ("a", update.AtenaNumber), ("oldAcquired", b.AcquiredOn),
                         ("oldCategory", b.InsuredCategory), ("oldLost", b.LostOn), ("oldRun", b.UpdatedRunId)) == 1)
-                        audit.Add(new AuditEntry("qualification", PeriodKey(update.AtenaNumber, a.AcquiredOn), "UPDATE",
+                        audit.Add(new AuditEntry(AuditKey.Qualification(municipality, update.AtenaNumber, a.AcquiredOn), "UPDATE",
                             AuditEntry.Snapshot(PeriodState.Of(b)), AuditEntry.Snapshot(PeriodState.Of(a with { UpdatedRunId = runId })), false));
                     break;
                 case RecordFiling filing:
@@ -65,7 +65,7 @@ public static class SafeChanges
                         ON CONFLICT (municipality_code, file_id, line_number) DO NOTHING
                         """, ("f", row.FileId), ("l", row.LineNumber), ("a", filing.AtenaNumber), ("code", row.FilingCode),
                         ("received", row.ReceivedOn), ("processed", row.ProcessedOn), ("run", runId)) == 1)
-                        audit.Add(new AuditEntry("jps_filing_processed", FilingKey(row.FileId, row.LineNumber), "INSERT", null,
+                        audit.Add(new AuditEntry(AuditKey.Filing(municipality, row.FileId, row.LineNumber), "INSERT", null,
                             AuditEntry.Snapshot(new FilingState(filing.AtenaNumber, row.FilingCode, CalendarDate.ToIso(row.ReceivedOn), CalendarDate.ToIso(row.ProcessedOn))), false));
                     break;
             }
@@ -94,42 +94,40 @@ public static class SafeChanges
     public static async Task<AuditEntry?> RevertAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, long appliedRunId,
         AppliedChange change, CancellationToken cancellationToken)
     {
-        switch (change.Table)
+        switch (KeyOf(change, municipality))
         {
-            case "person":
+            case AuditKey.PersonKey person:
             {
                 var before = Read<PensionState>(change.Before);
                 var after = Read<PensionState>(change.After);
                 return await Sql(connection, transaction, municipality, cancellationToken).ExecuteAsync("""
                     UPDATE person SET basic_pension_number = @before, updated_run_id = @beforeRun
                     WHERE municipality_code = @m AND atena_number = @a AND basic_pension_number = @after AND updated_run_id = @run
-                    """, ("before", before.BasicPensionNumber), ("beforeRun", before.UpdatedRunId), ("a", change.RecordKey), ("after", after.BasicPensionNumber),
+                    """, ("before", before.BasicPensionNumber), ("beforeRun", before.UpdatedRunId), ("a", person.AtenaNumber), ("after", after.BasicPensionNumber),
                     ("run", appliedRunId)) == 1
-                    ? new AuditEntry("person", change.RecordKey, "UPDATE", change.After, change.Before, false)
+                    ? new AuditEntry(person, "UPDATE", change.After, change.Before, false)
                     : null;
             }
-            case "qualification":
+            case AuditKey.QualificationKey period:
             {
                 var before = Read<PeriodState>(change.Before);
                 var after = Read<PeriodState>(change.After);
-                var atena = change.RecordKey[..change.RecordKey.LastIndexOf('/')];
                 return await Sql(connection, transaction, municipality, cancellationToken).ExecuteAsync("""
                     UPDATE qualification SET acquired_on = @acquired, insured_category = @category, acquisition_reason = @acqReason,
                         lost_on = @lost, loss_reason = @lossReason, updated_run_id = @beforeRun
                     WHERE municipality_code = @m AND atena_number = @a AND acquired_on = @afterAcquired AND updated_run_id = @run
                     """, ("acquired", Date(before.AcquiredOn)), ("category", before.InsuredCategory), ("acqReason", before.AcquisitionReason),
-                    ("lost", DateOrNull(before.LostOn)), ("lossReason", before.LossReason), ("beforeRun", before.UpdatedRunId), ("a", atena),
+                    ("lost", DateOrNull(before.LostOn)), ("lossReason", before.LossReason), ("beforeRun", before.UpdatedRunId), ("a", period.AtenaNumber),
                     ("afterAcquired", Date(after.AcquiredOn)), ("run", appliedRunId)) == 1
-                    ? new AuditEntry("qualification", PeriodKey(atena, Date(before.AcquiredOn)), "UPDATE", change.After, change.Before, false)
+                    ? new AuditEntry(AuditKey.Qualification(municipality, period.AtenaNumber, Date(before.AcquiredOn)), "UPDATE", change.After, change.Before, false)
                     : null;
             }
-            case "jps_filing_processed":
+            case AuditKey.FilingKey filing:
             {
-                var parts = change.RecordKey.Split('/');
                 return await Sql(connection, transaction, municipality, cancellationToken).ExecuteAsync("""
                     DELETE FROM jps_filing_processed WHERE municipality_code = @m AND file_id = @f AND line_number = @l AND recorded_run_id = @run
-                    """, ("f", long.Parse(parts[0], CultureInfo.InvariantCulture)), ("l", long.Parse(parts[1], CultureInfo.InvariantCulture)), ("run", appliedRunId)) == 1
-                    ? new AuditEntry("jps_filing_processed", change.RecordKey, "DELETE", change.After, null, false)
+                    """, ("f", filing.FileId), ("l", filing.LineNumber), ("run", appliedRunId)) == 1
+                    ? new AuditEntry(filing, "DELETE", change.After, null, false)
                     : null;
             }
             default:
@@ -141,31 +139,39 @@ public static class SafeChanges
     public static async Task<bool> IsRevertedAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, AppliedChange change,
         CancellationToken cancellationToken)
     {
-        switch (change.Table)
+        switch (KeyOf(change, municipality))
         {
-            case "person":
+            case AuditKey.PersonKey person:
             {
                 var before = Read<PensionState>(change.Before);
                 return await Sql(connection, transaction, municipality, cancellationToken).CountAsync("""
                     SELECT count(*) FROM person WHERE municipality_code = @m AND atena_number = @a AND basic_pension_number IS NOT DISTINCT FROM @n AND updated_run_id = @run
-                    """, ("a", change.RecordKey), ("n", before.BasicPensionNumber), ("run", before.UpdatedRunId)) == 1;
+                    """, ("a", person.AtenaNumber), ("n", before.BasicPensionNumber), ("run", before.UpdatedRunId)) == 1;
             }
-            case "qualification":
+            case AuditKey.QualificationKey period:
             {
                 var before = Read<PeriodState>(change.Before);
                 return await Sql(connection, transaction, municipality, cancellationToken).CountAsync("""
                     SELECT count(*) FROM qualification WHERE municipality_code = @m AND atena_number = @a AND acquired_on = @acquired AND updated_run_id = @run
-                    """, ("a", change.RecordKey[..change.RecordKey.LastIndexOf('/')]), ("acquired", Date(before.AcquiredOn)), ("run", before.UpdatedRunId)) == 1;
+                    """, ("a", period.AtenaNumber), ("acquired", Date(before.AcquiredOn)), ("run", before.UpdatedRunId)) == 1;
             }
-            case "jps_filing_processed":
+            case AuditKey.FilingKey filing:
             {
-                var parts = change.RecordKey.Split('/');
                 return await Sql(connection, transaction, municipality, cancellationToken).CountAsync("SELECT count(*) FROM jps_filing_processed WHERE municipality_code = @m AND file_id = @f AND line_number = @l",
-                    ("f", long.Parse(parts[0], CultureInfo.InvariantCulture)), ("l", long.Parse(parts[1], CultureInfo.InvariantCulture))) == 0;
+                    ("f", filing.FileId), ("l", filing.LineNumber)) == 0;
             }
             default:
                 return false;
         }
+    }
+
+    /// <summary>An applied change's key, read back; one of another city or another table than its row says is corrupt audit data.</summary>
+    private static AuditKey KeyOf(AppliedChange change, MunicipalityCode municipality)
+    {
+        var key = AuditKey.Parse(change.RecordKey);
+        return key.Municipality == municipality && string.Equals(key.Table, change.Table, StringComparison.Ordinal)
+            ? key
+            : throw new InvalidDataException($"audit row {change.AuditId.ToString(CultureInfo.InvariantCulture)}: its key names another municipality or table than the row");
     }
 
     /// <summary>The job an applied run was recorded under, or null when no run of that number exists for the municipality.</summary>
@@ -198,9 +204,6 @@ public static class SafeChanges
             return Convert.ToInt64(await command.ExecuteScalarAsync(CancellationToken), CultureInfo.InvariantCulture);
         }
     }
-
-    public static string PeriodKey(string atena, DateOnly acquiredOn) => $"{atena}/{CalendarDate.ToIso(acquiredOn)}";
-    public static string FilingKey(long fileId, long line) => string.Create(CultureInfo.InvariantCulture, $"{fileId}/{line}");
 
     private static DateOnly Date(string iso) => DateOnly.ParseExact(iso, "yyyy-MM-dd", CultureInfo.InvariantCulture);
     private static DateOnly? DateOrNull(string? iso) => iso is null ? null : Date(iso);
