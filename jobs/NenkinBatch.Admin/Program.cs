@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NenkinBatch.Domain;
 using NenkinBatch.Jobs.Admin;
 using NenkinBatch.Jobs.LoadMembers;
 using NenkinBatch.Runtime;
@@ -36,6 +37,13 @@ var generate = new Command("generate", "合成の市（架空の住民）のフ�
 {
     people, seed, outDir, jpsRows, jukiChanges,
 };
+generate.Validators.Add(result =>
+{
+    if (result.TryGetValue(people, out var count) && count < 1)
+        result.AddError("--people は1以上です。");
+    else if (result.TryGetValue(common.Municipality, out var code) && !MunicipalityCode.Parse(code).Ok)
+        result.AddError($"市区町村コード「{code}」が正しくありません。");
+});
 generate.SetAction(CommandLineHost.Guard((parse, ct) => GenerateCommand.RunAsync(new NenkinBatch.Synthetic.CityOptions
 {
     People = parse.GetValue(people),

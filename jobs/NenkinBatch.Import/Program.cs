@@ -1,5 +1,4 @@
 using System.CommandLine;
-using NenkinBatch.Foundation;
 using NenkinBatch.Jobs.Import;
 using NenkinBatch.Runtime;
 using NenkinBatch.Runtime.Cli;
@@ -13,6 +12,12 @@ encoding.AcceptOnlyFromAmong("auto", "cp932", "utf-8");
 var reimport = new Option<bool>("--reimport") { Description = "取り込み済みの同じ内容のファイルを取り込み直す（前回の行を置き換え、監査ログに残す）" };
 
 var root = new RootCommand("nenkin-import: 日本年金機構の処理結果一覧表を取り込む（同じ内容のファイルは二度取り込まない）") { files, inbox, layout, encoding, reimport };
+// The host adds "使い方は nenkin-import --help で確認できます。" after every command-line error.
+root.Validators.Add(result =>
+{
+    if (result.GetResult(files) is not { Tokens.Count: > 0 } && result.GetResult(inbox) is null)
+        result.AddError("取り込むファイルか --inbox を指定してください。");
+});
 common.AddConnectionOptionsTo(root);
 common.AddJobOptionsTo(root);
 root.SetAction(CommandLineHost.Guard((parse, ct) =>
@@ -25,8 +30,6 @@ root.SetAction(CommandLineHost.Guard((parse, ct) =>
         Encoding = parse.GetValue(encoding)!,
         Reimport = parse.GetValue(reimport),
     };
-    if (options.Files.Count == 0 && options.Inbox is null)
-        throw new OperatorException(ExitCode.UsageError, "取り込むファイルか --inbox を指定してください。使い方は nenkin-import --help で確認できます。");
     return JobRunner.RunAsync(new ImportJob(options), common.Invocation(parse), ct);
 }));
 return await CommandLineHost.RunAsync(root, args);

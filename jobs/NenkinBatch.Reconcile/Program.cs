@@ -1,13 +1,23 @@
 using System.CommandLine;
 using System.Globalization;
-using NenkinBatch.Foundation;
 using NenkinBatch.Jobs.Reconcile;
 using NenkinBatch.Runtime;
 using NenkinBatch.Runtime.Cli;
 
 var common = new CommonOptions();
 var fileId = new Option<long?>("--file") { Description = "照合する一覧表のファイル番号（既定: まだ照合していない一覧表すべて。--apply では未適用のものすべて）" };
-var since = new Option<string?>("--since") { Description = "この日（YYYY-MM-DD）以降に取り込んだ一覧表を照合し直す" };
+var since = new Option<DateOnly?>("--since")
+{
+    Description = "この日（YYYY-MM-DD）以降に取り込んだ一覧表を照合し直す",
+    // The built-in DateOnly conversion follows the machine's culture; a scheduled task's argument must mean the same on every machine.
+    CustomParser = result =>
+    {
+        var text = result.Tokens[^1].Value;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+        result.AddError($"--since の日付「{text}」は YYYY-MM-DD で指定してください。");
+        return null;
+    },
+};
 var apply = new Option<bool>("--apply") { Description = "安全な提案だけを実行する（疑いなく照合できた人への基礎年金番号の記録、処理済の行による資格の日付・種別の更新、処理済の記録）。すべて監査ログに残り undo で取り消せる" };
 var dryRun = new Option<bool>("--dry-run") { Description = "報告だけを作り、何も変更しない（既定の動作。明示したいときに）" };
 var reportDir = new Option<DirectoryInfo?>("--report-dir") { Description = "照合結果（reconcile-<実行番号>.csv と .xlsx）の出力先（既定: 設定の reportDir、なければログフォルダーと同じ階層の reports）" };
@@ -16,25 +26,21 @@ var root = new RootCommand("nenkin-reconcile: 取り込んだ処理結果一覧�
 {
     fileId, since, apply, dryRun, reportDir,
 };
+root.Validators.Add(result =>
+{
+    if (result.TryGetValue(apply, out var applying) && applying && result.TryGetValue(dryRun, out var dry) && dry)
+        result.AddError("--apply と --dry-run は同時に指定できません。");
+    else if (result.TryGetValue(since, out var date) && date is not null && result.TryGetValue(fileId, out var file) && file is not null)
+        result.AddError("--file と --since は同時に指定できません。");
+});
 common.AddConnectionOptionsTo(root);
 common.AddJobOptionsTo(root, withDryRun: false);
 root.SetAction(CommandLineHost.Guard((parse, ct) =>
 {
-    if (parse.GetValue(apply) && parse.GetValue(dryRun))
-        throw new OperatorException(ExitCode.UsageError, "--apply と --dry-run は同時に指定できません。");
-    DateOnly? sinceDate = null;
-    if (parse.GetValue(since) is { } text)
-    {
-        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-            throw new OperatorException(ExitCode.UsageError, $"--since の日付「{text}」は YYYY-MM-DD で指定してください。");
-        sinceDate = parsed;
-    }
-    if (sinceDate is not null && parse.GetValue(fileId) is not null)
-        throw new OperatorException(ExitCode.UsageError, "--file と --since は同時に指定できません。");
     var options = new ReconcileOptions
     {
         FileId = parse.GetValue(fileId),
-        Since = sinceDate,
+        Since = parse.GetValue(since),
         Apply = parse.GetValue(apply),
         ReportDirectory = parse.GetValue(reportDir)?.FullName,
     };

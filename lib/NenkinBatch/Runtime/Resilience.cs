@@ -12,22 +12,25 @@ namespace NenkinBatch.Runtime;
 /// </summary>
 public static class Resilience
 {
+    /// <param name="maxAttempts">Attempts in all, the first one included (retry.maxAttempts); 0 and 1 both mean one attempt and no retry.</param>
     public static ResiliencePipeline ChunkPipeline(Func<Exception, bool> isTransient, int maxAttempts, TimeSpan baseDelay, TimeProvider clock, Logger log)
     {
-        if (maxAttempts == 0) return ResiliencePipeline.Empty;
+        if (maxAttempts <= 1) return ResiliencePipeline.Empty;
         return new ResiliencePipelineBuilder { TimeProvider = clock }
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(isTransient),
-                MaxRetryAttempts = maxAttempts,
+                // Polly counts the retries after the first attempt, the setting counts every attempt.
+                MaxRetryAttempts = maxAttempts - 1,
                 Delay = baseDelay,
                 MaxDelay = TimeSpan.FromSeconds(30),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 OnRetry = args =>
                 {
+                    // "n/m回目": the attempt about to start out of all attempts; AttemptNumber is the zero-based one that just failed.
                     log.Warn("データベースの一時的な障害のため、{0:F1}秒後に再試行します（{1}/{2}回目）: {3}",
-                        args.RetryDelay.TotalSeconds, args.AttemptNumber + 1, maxAttempts, args.Outcome.Exception?.GetType().Name);
+                        args.RetryDelay.TotalSeconds, args.AttemptNumber + 2, maxAttempts, args.Outcome.Exception?.GetType().Name);
                     return default;
                 },
             })

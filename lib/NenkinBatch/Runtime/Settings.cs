@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
 using NenkinBatch.Foundation;
 using NenkinBatch.Domain;
 
@@ -19,6 +21,7 @@ public sealed record Settings
     public string? KeyFile { get; init; }
     public string? CodeTablesFile { get; init; }
     public int ChunkSize { get; init; } = 5000;
+    /// <summary>Attempts in all for one chunk, the first included (retry:maxAttempts); 0 and 1 both mean a single attempt.</summary>
     public int RetryMaxAttempts { get; init; } = 6;
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
     public string? ConfigFileUsed { get; init; }
@@ -31,24 +34,44 @@ public sealed record Settings
     /// <summary>The values given on the command line; null where the option was not given.</summary>
     public sealed record CommandLine(string? Database, string? Municipality, string? LogDirectory, string? ConfigFile);
 
+    /// <summary>Each configuration key (as written in the file) and the environment variable that sets it.</summary>
+    private static readonly (string Key, string Variable)[] EnvironmentVariables =
+    [
+        ("municipalityCode", "NENKIN_MUNICIPALITY_CODE"),
+        ("db", "NENKIN_DB"),
+        ("logDir", "NENKIN_LOG_DIR"),
+        ("reportDir", "NENKIN_REPORT_DIR"),
+        ("keyFile", "NENKIN_KEY_FILE"),
+        ("codeTables", "NENKIN_CODE_TABLES"),
+        ("chunkSize", "NENKIN_CHUNK_SIZE"),
+        ("retry:maxAttempts", "NENKIN_RETRY_MAX_ATTEMPTS"),
+        ("retry:baseDelayMs", "NENKIN_RETRY_BASE_DELAY_MS"),
+        ("reconcile:autoMatchScore", "NENKIN_RECONCILE_AUTO_MATCH_SCORE"),
+        ("reconcile:reviewScore", "NENKIN_RECONCILE_REVIEW_SCORE"),
+        ("reconcile:tieMargin", "NENKIN_RECONCILE_TIE_MARGIN"),
+        ("reconcile:unreflectedAfterDays", "NENKIN_RECONCILE_UNREFLECTED_AFTER_DAYS"),
+    ];
+
     public static Settings Resolve(CommandLine commandLine, Func<string, string?> environment, string workingDirectory, string executableDirectory)
     {
-        var (file, path) = LoadFile(commandLine.ConfigFile, workingDirectory, executableDirectory);
-
-        string? Pick(string? cli, string env, string json) =>
-            cli ?? NonEmpty(environment(env)) ?? (file.TryGetValue(json, out var v) ? v : null);
+        var path = FindFile(commandLine.ConfigFile, workingDirectory, executableDirectory);
+        var configuration = Load(path, commandLine, environment);
 
         // A scheduled task's working directory is often System32 or /: paths written in the
         // configuration file are read relative to that file, paths given by hand relative to where they were typed.
         var configDirectory = path is null ? workingDirectory : Path.GetDirectoryName(path)!;
-        string? PickPath(string? cli, string env, string json)
+        string? PathValue(string key)
         {
-            if (cli is not null) return Path.GetFullPath(cli, workingDirectory);
-            if (NonEmpty(environment(env)) is { } fromEnvironment) return Path.GetFullPath(fromEnvironment, workingDirectory);
-            return file.TryGetValue(json, out var v) ? Path.GetFullPath(v, configDirectory) : null;
+            // The same walk as configuration[key] (top layer first), which also tells whether the value came from the file.
+            foreach (var provider in configuration.Providers.Reverse())
+            {
+                if (!provider.TryGet(key, out var value)) continue;
+                return value is null ? null : Path.GetFullPath(value, provider is JsonStreamConfigurationProvider ? configDirectory : workingDirectory);
+            }
+            return null;
         }
 
-        var municipalityText = Pick(commandLine.Municipality, "NENKIN_MUNICIPALITY_CODE", "municipalityCode");
+        var municipalityText = configuration["municipalityCode"];
         if (municipalityText is null)
             throw new OperatorException(ExitCode.UsageError,
                 "市区町村コードが設定されていません。nenkinbatch.json の municipalityCode、環境変数 NENKIN_MUNICIPALITY_CODE、または --municipality で指定してください。");
@@ -56,35 +79,75 @@ public sealed record Settings
         if (!municipality.Ok)
             throw new OperatorException(ExitCode.UsageError, $"市区町村コード「{municipalityText}」が正しくありません: {municipality.Error}。");
 
-        var database = Pick(commandLine.Database, "NENKIN_DB", "db");
+        var database = configuration["db"];
         if (database is not null && !Persistence.DatabaseTarget.IsConnectionString(database))
-            database = PickPath(commandLine.Database, "NENKIN_DB", "db");
+            database = PathValue("db");
 
         var thresholds = new Matching.MatchThresholds(
-            Number(Pick(null, "NENKIN_RECONCILE_AUTO_MATCH_SCORE", "reconcile:autoMatchScore"), Matching.MatchThresholds.Default.AutoMatch, "reconcile.autoMatchScore"),
-            Number(Pick(null, "NENKIN_RECONCILE_REVIEW_SCORE", "reconcile:reviewScore"), Matching.MatchThresholds.Default.Review, "reconcile.reviewScore"),
-            Number(Pick(null, "NENKIN_RECONCILE_TIE_MARGIN", "reconcile:tieMargin"), Matching.MatchThresholds.Default.TieMargin, "reconcile.tieMargin"));
+            Number(configuration["reconcile:autoMatchScore"], Matching.MatchThresholds.Default.AutoMatch, "reconcile.autoMatchScore"),
+            Number(configuration["reconcile:reviewScore"], Matching.MatchThresholds.Default.Review, "reconcile.reviewScore"),
+            Number(configuration["reconcile:tieMargin"], Matching.MatchThresholds.Default.TieMargin, "reconcile.tieMargin"));
         if (thresholds.Review > thresholds.AutoMatch || thresholds.TieMargin < 0)
             throw new OperatorException(ExitCode.UsageError,
                 $"設定 reconcile.reviewScore（{thresholds.Review}）は reconcile.autoMatchScore（{thresholds.AutoMatch}）以下、reconcile.tieMargin は 0 以上にしてください。");
-        var logDirectory = PickPath(commandLine.LogDirectory, "NENKIN_LOG_DIR", "logDir") ?? Path.Combine(workingDirectory, "logs");
+        var logDirectory = PathValue("logDir") ?? Path.Combine(workingDirectory, "logs");
         return new Settings
         {
             Database = database ?? Path.Combine(workingDirectory, "nenkin.db"),
             Municipality = municipality.Value,
             LogDirectory = logDirectory,
-            ReportDirectory = PickPath(null, "NENKIN_REPORT_DIR", "reportDir") ?? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(logDirectory))!, "reports"),
+            ReportDirectory = PathValue("reportDir") ?? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(logDirectory))!, "reports"),
             MatchThresholds = thresholds,
-            UnreflectedAfterDays = Int(Pick(null, "NENKIN_RECONCILE_UNREFLECTED_AFTER_DAYS", "reconcile:unreflectedAfterDays"), 30, "reconcile.unreflectedAfterDays", 0),
-            KeyFile = PickPath(null, "NENKIN_KEY_FILE", "keyFile"),
-            CodeTablesFile = PickPath(null, "NENKIN_CODE_TABLES", "codeTables"),
-            ChunkSize = Int(Pick(null, "NENKIN_CHUNK_SIZE", "chunkSize"), 5000, "chunkSize", 1),
-            RetryMaxAttempts = Int(Pick(null, "NENKIN_RETRY_MAX_ATTEMPTS", "retry:maxAttempts"), 6, "retry.maxAttempts", 0),
-            RetryBaseDelay = TimeSpan.FromMilliseconds(Int(Pick(null, "NENKIN_RETRY_BASE_DELAY_MS", "retry:baseDelayMs"), 1000, "retry.baseDelayMs", 0)),
+            UnreflectedAfterDays = Int(configuration["reconcile:unreflectedAfterDays"], 30, "reconcile.unreflectedAfterDays", 0),
+            KeyFile = PathValue("keyFile"),
+            CodeTablesFile = PathValue("codeTables"),
+            ChunkSize = Int(configuration["chunkSize"], 5000, "chunkSize", 1),
+            RetryMaxAttempts = Int(configuration["retry:maxAttempts"], 6, "retry.maxAttempts", 0),
+            RetryBaseDelay = TimeSpan.FromMilliseconds(Int(configuration["retry:baseDelayMs"], 1000, "retry.baseDelayMs", 0)),
             ConfigFileUsed = path,
         };
+    }
 
-        static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    /// <summary>The layers, lowest first (each later source overrides the ones before it): file, environment, command line.</summary>
+    private static IConfigurationRoot Load(string? path, CommandLine commandLine, Func<string, string?> environment)
+    {
+        var builder = new ConfigurationBuilder();
+        // Read once at Build(): the stream only has to outlive this method.
+        using var file = path is null ? null : File.OpenRead(path);
+        if (file is not null) builder.AddJsonStream(file);
+        // The environment comes through the function given, so a test can fake it; an empty value counts as not set.
+        builder.AddInMemoryCollection(EnvironmentVariables
+            .Select(name => KeyValuePair.Create(name.Key, environment(name.Variable)))
+            .Where(pair => !string.IsNullOrWhiteSpace(pair.Value)));
+        builder.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["db"] = commandLine.Database,
+            ["municipalityCode"] = commandLine.Municipality,
+            ["logDir"] = commandLine.LogDirectory,
+        }.Where(pair => pair.Value is not null));
+        try
+        {
+            return builder.Build();
+        }
+        catch (JsonException e)
+        {
+            throw new OperatorException(ExitCode.UsageError, $"設定ファイル {path} の {e.LineNumber + 1} 行目が JSON として読めません。書式を確認してください。");
+        }
+        catch (FormatException)
+        {
+            // The JSON reader also refuses a file that is not one object, or names a setting twice.
+            throw new OperatorException(ExitCode.UsageError, $"設定ファイル {path} を設定として読めません。全体を {{ }} で囲み、同じ設定を二度書かないでください。");
+        }
+    }
+
+    private static string? FindFile(string? explicitPath, string workingDirectory, string executableDirectory)
+    {
+        if (explicitPath is null)
+            return new[] { Path.Combine(workingDirectory, FileName), Path.Combine(executableDirectory, FileName) }.FirstOrDefault(File.Exists);
+        var path = Path.GetFullPath(explicitPath, workingDirectory);
+        if (!File.Exists(path))
+            throw new OperatorException(ExitCode.UsageError, $"設定ファイル {path} がありません。--config のパスを確認してください。");
+        return path;
     }
 
     private static int Int(string? text, int fallback, string name, int minimum)
@@ -99,45 +162,5 @@ public sealed record Settings
         if (text is null) return fallback;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)) return value;
         throw new OperatorException(ExitCode.UsageError, $"設定 {name} の値「{text}」は数値ではありません。");
-    }
-
-    private static (Dictionary<string, string> Values, string? Path) LoadFile(string? explicitPath, string workingDirectory, string executableDirectory)
-    {
-        string? path;
-        if (explicitPath is not null)
-        {
-            path = Path.GetFullPath(explicitPath, workingDirectory);
-            if (!File.Exists(path))
-                throw new OperatorException(ExitCode.UsageError, $"設定ファイル {path} がありません。--config のパスを確認してください。");
-        }
-        else
-        {
-            path = new[] { Path.Combine(workingDirectory, FileName), Path.Combine(executableDirectory, FileName) }.FirstOrDefault(File.Exists);
-        }
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (path is null) return (values, null);
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            Flatten(document.RootElement, "", values);
-        }
-        catch (JsonException e)
-        {
-            throw new OperatorException(ExitCode.UsageError, $"設定ファイル {path} の {e.LineNumber + 1} 行目が JSON として読めません。書式を確認してください。");
-        }
-        return (values, path);
-    }
-
-    private static void Flatten(JsonElement element, string prefix, Dictionary<string, string> values)
-    {
-        if (element.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var property in element.EnumerateObject())
-                Flatten(property.Value, prefix.Length == 0 ? property.Name : $"{prefix}:{property.Name}", values);
-        }
-        else if (element.ValueKind is not JsonValueKind.Null and not JsonValueKind.Array)
-        {
-            values[prefix] = element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText();
-        }
     }
 }

@@ -1,20 +1,18 @@
 using System.Diagnostics;
 using NenkinBatch.Foundation;
-using NenkinBatch.Domain;
 using NenkinBatch.Runtime;
 using NenkinBatch.Synthetic;
 
 namespace NenkinBatch.Jobs.Admin;
 
-/// <summary><c>nenkin-admin generate</c>: a synthetic city for samples, tests and benchmarks. No real person's data, ever.</summary>
+/// <summary>
+/// <c>nenkin-admin generate</c>: a synthetic city for samples, tests and benchmarks. No real person's data, ever.
+/// The command line has already checked the options (--people at least 1, a valid municipality code).
+/// </summary>
 public static class GenerateCommand
 {
     public static Task<int> RunAsync(CityOptions options, string directory, TextWriter output, CancellationToken cancellationToken)
     {
-        if (options.People < 1)
-            throw new OperatorException(ExitCode.UsageError, "--people は1以上です。");
-        if (!MunicipalityCode.Parse(options.MunicipalityCode).Ok)
-            throw new OperatorException(ExitCode.UsageError, $"市区町村コード「{options.MunicipalityCode}」が正しくありません。");
         var stopwatch = Stopwatch.StartNew();
         var counts = new CityGenerator(options).Generate(directory, cancellationToken);
         using var self = Process.GetCurrentProcess();

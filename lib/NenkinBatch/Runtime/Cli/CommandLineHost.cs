@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using NenkinBatch.Foundation;
 
@@ -40,6 +42,26 @@ public static class CommandLineHost
             var (_, code, message) = JobRunner.Classify(e);
             Console.Error.WriteLine(message);
             return (int)code;
+        }
+    }
+
+    /// <summary>
+    /// For a command validator: the option's value when it was given and parses. A command's validators run
+    /// before its options are converted, and an error from them hides the option's own error, so a value that
+    /// does not parse is left for the option to report.
+    /// </summary>
+    public static bool TryGetValue<T>(this CommandResult command, Option<T> option, [MaybeNullWhen(false)] out T value)
+    {
+        value = default;
+        if (command.GetResult(option) is not { Implicit: false } given) return false;
+        try
+        {
+            value = given.GetValueOrDefault<T>()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

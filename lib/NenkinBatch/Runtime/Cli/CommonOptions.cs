@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace NenkinBatch.Runtime.Cli;
 
-/// <summary>The options every job takes (ARCHITECTURE.md, "Command line"); option names in English, help in Japanese.</summary>
+/// <summary>The options every job takes (docs/architecture.md, "Command line"); option names in English, help in Japanese.</summary>
 public sealed class CommonOptions
 {
     public Option<string?> Database { get; } = new("--db")
