@@ -3,21 +3,9 @@ using NenkinBatch.Domain.Text;
 
 namespace NenkinBatch.Matching;
 
-/// <summary>How far two kana names had to be folded before they were equal; each level is its own comparison level.</summary>
-public enum KanaLevel
-{
-    Exact,
-    /// <summary>Equal after width and script folding (ｶﾞ = ガ, ひらがな = カタカナ, spaces ignored).</summary>
-    Width,
-    /// <summary>Equal after small kana are made large (キョウコ = キヨウコ).</summary>
-    Small,
-    /// <summary>Equal after the loose folding (ヂ=ジ, ヴァ=バ, コウ=コオ, ユー=ユウ).</summary>
-    Loose,
-    Different,
-}
-
 /// <summary>
-/// Kana normalisation by levels, from the 住民記録システム標準仕様書 §2.1.2 search rules (DOMAIN.md).
+/// Kana normalisation by levels, from the 住民記録システム標準仕様書 §2.1.2 search rules (docs/domain.md,
+/// "Matching people, as implemented" → "Normalisation levels").
 /// One refinement: a long-vowel mark becomes the vowel it lengthens instead of being dropped, so that
 /// ユウコ and ユーコ (and ショウタ and ショータ, through the オ段+ウ rule) meet at the loose level.
 /// </summary>

@@ -1,26 +1,12 @@
 using System.Collections.Frozen;
-using System.Globalization;
 using System.Text;
 
 namespace NenkinBatch.Matching;
 
-/// <summary>How two kanji names compared; each a comparison level of its own, strongest first.</summary>
-public enum KanjiLevel
-{
-    Exact,
-    /// <summary>Equal once ideographic variation selectors are set aside (辻󠄀 = 辻).</summary>
-    WithoutVariationSelectors,
-    /// <summary>Equal once 異体字 are folded through the variant table (髙橋 = 高橋). Weaker than exact.</summary>
-    VariantFolded,
-    /// <summary>Equal with each 〓 (or ■) standing for one character JPS could not write. Weaker still.</summary>
-    Wildcard,
-    Different,
-}
-
 /// <summary>
-/// Kanji name comparison (DOMAIN.md): NFC only — never NFKC on kanji; variation selectors stripped for
-/// comparison; 異体字 folded through a data table; 〓 a one-character wildcard; Private Use Area characters
-/// (外字) equal only to themselves, never folded nor matched by 〓.
+/// Kanji name comparison (docs/domain.md, "Matching people, as implemented" → "Normalisation levels"): NFC only —
+/// never NFKC on kanji; variation selectors stripped for comparison; 異体字 folded through a data table; 〓 a
+/// one-character wildcard; Private Use Area characters (外字) equal only to themselves, never folded nor matched by 〓.
 /// </summary>
 public sealed class KanjiName(FrozenDictionary<int, int> variants)
 {
@@ -34,23 +20,23 @@ public sealed class KanjiName(FrozenDictionary<int, int> variants)
         // One pass over the NFC text: each form built beside the others, and a form equal to the one before it is that same string.
         var normalized = name.IsNormalized(NormalizationForm.FormC) ? name : name.Normalize(NormalizationForm.FormC);
         var exact = new StringBuilder(normalized.Length);
-        var stripped = new StringBuilder(normalized.Length);
-        var folded = new StringBuilder(normalized.Length);
+        var withoutSelectors = new StringBuilder(normalized.Length);
+        var variantFolded = new StringBuilder(normalized.Length);
         var wildcard = false;
         foreach (var rune in normalized.EnumerateRunes())
         {
             if (rune.Value is ' ' or '\u3000') continue;
             Append(exact, rune.Value);
             if (IsVariationSelector(rune.Value)) continue;
-            Append(stripped, rune.Value);
+            Append(withoutSelectors, rune.Value);
             var fold = Fold(rune.Value);
-            Append(folded, fold);
+            Append(variantFolded, fold);
             wildcard |= IsWildcard(fold);
         }
         var exactText = exact.ToString();
-        var strippedText = stripped.Equals(exactText.AsSpan()) ? exactText : stripped.ToString();
-        var foldedText = folded.Equals(strippedText.AsSpan()) ? strippedText : folded.ToString();
-        return new KanjiKey(exactText, strippedText, foldedText, wildcard);
+        var withoutSelectorsText = withoutSelectors.Equals(exactText.AsSpan()) ? exactText : withoutSelectors.ToString();
+        var variantFoldedText = variantFolded.Equals(withoutSelectorsText.AsSpan()) ? withoutSelectorsText : variantFolded.ToString();
+        return new KanjiKey(exactText, withoutSelectorsText, variantFoldedText, wildcard);
     }
 
     private static void Append(StringBuilder builder, int rune)
@@ -62,9 +48,9 @@ public sealed class KanjiName(FrozenDictionary<int, int> variants)
     public static KanjiLevel Compare(KanjiKey jps, KanjiKey local)
     {
         if (string.Equals(jps.Exact, local.Exact, StringComparison.Ordinal)) return KanjiLevel.Exact;
-        if (string.Equals(jps.Stripped, local.Stripped, StringComparison.Ordinal)) return KanjiLevel.WithoutVariationSelectors;
-        if (string.Equals(jps.Folded, local.Folded, StringComparison.Ordinal)) return KanjiLevel.VariantFolded;
-        return jps.HasWildcard && WildcardEqual(jps.Folded, local.Folded) ? KanjiLevel.Wildcard : KanjiLevel.Different;
+        if (string.Equals(jps.WithoutVariationSelectors, local.WithoutVariationSelectors, StringComparison.Ordinal)) return KanjiLevel.WithoutVariationSelectors;
+        if (string.Equals(jps.VariantFolded, local.VariantFolded, StringComparison.Ordinal)) return KanjiLevel.VariantFolded;
+        return jps.HasWildcard && WildcardEqual(jps.VariantFolded, local.VariantFolded) ? KanjiLevel.Wildcard : KanjiLevel.Different;
     }
 
     private static bool WildcardEqual(string jps, string local)
@@ -93,24 +79,4 @@ public sealed class KanjiName(FrozenDictionary<int, int> variants)
         }
         return table.ToFrozenDictionary();
     }
-}
-
-/// <summary>A kanji name's comparison forms (see <see cref="KanjiName.Key"/>).</summary>
-public sealed record KanjiKey(string Exact, string Stripped, string Folded, bool HasWildcard);
-
-/// <summary>Alphabet names of foreign residents: NFKC, upper case, compared as a set of tokens (family and given names swap).</summary>
-public static class AlphabetName
-{
-    /// <summary>Through <see cref="Key"/>, the form the matcher compares, so the tests of this rule test the matcher's.</summary>
-    public static bool SameTokens(string a, string b) => string.Equals(Key(a), Key(b), StringComparison.Ordinal);
-
-    /// <summary>The token set as one string (sorted, distinct): two names have the same tokens when their keys are equal.</summary>
-    public static string Key(string name) => string.Join(" ", Tokens(name).Order(StringComparer.Ordinal));
-
-    /// <summary>A name written in Latin letters (a foreign resident's alphabet name), half- or full-width.</summary>
-    public static bool IsAlphabet(string name) => name.Any(c => c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= 'Ａ' and <= 'Ｚ') or (>= 'ａ' and <= 'ｚ'));
-
-    public static HashSet<string> Tokens(string name) =>
-        name.Normalize(NormalizationForm.FormKC).ToUpper(CultureInfo.InvariantCulture)
-            .Split([' ', '\u3000', ',', '.'], StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
 }

@@ -12,12 +12,15 @@ namespace NenkinBatch.Matching;
 /// </summary>
 public readonly struct MatchKeys
 {
-    private const byte PensionFlag = 1, DigestFlag = 2, KanjiFlag = 4, AlphabetFlag = 8, AddressFlag = 16, SuffixFlag = 32, WildcardFlag = 64;
+    private const byte PensionNumberFlag = 1, NumberDigestFlag = 2, KanjiFlag = 4, AlphabetFlag = 8, AddressFlag = 16, SuffixFlag = 32, WildcardFlag = 64;
 
     public readonly int KanaRaw, KanaWidth, KanaSmall, KanaLoose;
-    /// <summary>Kanji name exact / without variation selectors / variants folded; an alphabet name's token key in the first.</summary>
-    public readonly int Name0, Name1, Name2;
-    public readonly int Pension, Digest;
+    /// <summary>The kanji name exactly (NFC, no spaces) or, for an alphabet name, its token key (see <see cref="AlphabetName.Key"/>).</summary>
+    public readonly int KanjiExactOrAlphabet;
+    /// <summary>The kanji name without ideographic variation selectors, and with its 異体字 folded too (see <see cref="KanjiName.Key"/>).</summary>
+    public readonly int KanjiWithoutVariationSelectors, KanjiVariantFolded;
+    /// <summary>The 基礎年金番号 and the 個人番号 digest.</summary>
+    public readonly int PensionNumber, NumberDigest;
     public readonly int AddressCanonical, AddressPlace, AddressSuffix;
     /// <summary>The birth date's day number, or -1 for a 不詳 date (which then has only its year and perhaps its month).</summary>
     public readonly int BirthDay;
@@ -43,24 +46,24 @@ public readonly struct MatchKeys
         byte flags = 0;
         if (alphabet is not null)
         {
-            Name0 = Id(alphabet);
+            KanjiExactOrAlphabet = Id(alphabet);
             flags |= AlphabetFlag;
         }
         else if (kanji is not null)
         {
-            (Name0, Name1, Name2) = (Id(kanji.Exact), Id(kanji.Stripped), Id(kanji.Folded));
+            (KanjiExactOrAlphabet, KanjiWithoutVariationSelectors, KanjiVariantFolded) = (Id(kanji.Exact), Id(kanji.WithoutVariationSelectors), Id(kanji.VariantFolded));
             flags |= KanjiFlag;
             if (kanji.HasWildcard) flags |= WildcardFlag;
         }
         if (pension is not null)
         {
-            Pension = Id(pension);
-            flags |= PensionFlag;
+            PensionNumber = Id(pension);
+            flags |= PensionNumberFlag;
         }
         if (digest is not null)
         {
-            Digest = add ? symbols.Add(digest) : symbols.Find(digest);
-            flags |= DigestFlag;
+            NumberDigest = add ? symbols.Add(digest) : symbols.Find(digest);
+            flags |= NumberDigestFlag;
         }
         if (canonical is not null)
         {
@@ -92,42 +95,11 @@ public readonly struct MatchKeys
         return new(symbols, false, row.Forms, jps.BasicPensionNumber, jps.NumberDigest, birth, jps.Sex);
     }
 
-    public bool HasPension => (_flags & PensionFlag) != 0;
-    public bool HasDigest => (_flags & DigestFlag) != 0;
+    public bool HasPensionNumber => (_flags & PensionNumberFlag) != 0;
+    public bool HasNumberDigest => (_flags & NumberDigestFlag) != 0;
     public bool HasKanji => (_flags & KanjiFlag) != 0;
     public bool HasAlphabet => (_flags & AlphabetFlag) != 0;
     public bool HasAddress => (_flags & AddressFlag) != 0;
     public bool HasSuffix => (_flags & SuffixFlag) != 0;
     public bool HasWildcard => (_flags & WildcardFlag) != 0;
-}
-
-/// <summary>
-/// Every distinct comparison string (and 個人番号 digest) of the people on file, numbered from 1: the vocabulary
-/// <see cref="MatchKeys"/> are written in. Also makes the people share one instance of each string.
-/// </summary>
-public sealed class Symbols
-{
-    private readonly Dictionary<string, int> _texts = new(StringComparer.Ordinal);
-    private readonly Dictionary<byte[], int> _digests = new(ByteArrayComparer.Instance);
-
-    public int Add(string text) => Add(_texts, text);
-    public int Add(byte[] digest) => Add(_digests, digest);
-
-    /// <summary>The number of a string someone on file has, or -1 (equal to no one's).</summary>
-    public int Find(string text) => _texts.GetValueOrDefault(text, -1);
-    public int Find(byte[] digest) => _digests.GetValueOrDefault(digest, -1);
-
-    private static int Add<T>(Dictionary<T, int> table, T value) where T : notnull
-    {
-        ref var id = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(table, value, out var exists);
-        if (!exists) id = table.Count;
-        return id;
-    }
-}
-
-internal sealed class ByteArrayComparer : IEqualityComparer<byte[]>
-{
-    public static ByteArrayComparer Instance { get; } = new();
-    public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-    public int GetHashCode(byte[] obj) => obj.Length >= 4 ? BitConverter.ToInt32(obj, 0) : obj.Length;
 }

@@ -3,63 +3,51 @@ using NenkinBatch.Domain;
 
 namespace NenkinBatch.Matching;
 
-/// <summary>What the city holds of one candidate person, as the matcher compares it.</summary>
-public sealed record Candidate(
-    string AtenaNumber, string? BasicPensionNumber, string Name, string NameKana, BirthDate BirthDate, int Sex,
-    string Address, byte[]? NumberDigest, bool Foreign);
-
-/// <summary>What JPS says of the person a row is about.</summary>
-public sealed record ReportedIdentity(string? BasicPensionNumber, string KanaName, string? KanjiName, DateOnly BirthDate, int Sex, string? Address, byte[]? NumberDigest);
-
-/// <summary>One field's part in a decision: the level reached and its weight — the 根拠 a clerk reads.</summary>
-public sealed record Evidence(string Field, string Level, double Weight)
-{
-    public override string ToString() => $"{Field}{Level}({Weight.ToString("+0.0;-0.0", CultureInfo.InvariantCulture)})";
-}
-
-/// <summary>The score of a row against a candidate, with every field's evidence.</summary>
-public sealed record Comparison(Candidate Candidate, double Score, IReadOnlyList<Evidence> Evidence)
-{
-    public string Explain() => string.Join("; ", Evidence);
-}
-
-/// <summary>
-/// The level each field reached in one comparison, -1 where a side had nothing to compare. Small enough to keep
-/// for every row of a million-row list; the evidence text is made from it only when a report needs it.
-/// </summary>
-public readonly record struct Levels(sbyte Pension, sbyte Number, sbyte Kana, sbyte Kanji, sbyte Alphabet, sbyte Birth, sbyte Sex, sbyte Address, sbyte Suffix)
-{
-    public bool PensionAgrees => Pension == 0;
-    public bool NumberAgrees => Number == 0;
-}
-
 /// <summary>
 /// Compares a JPS row with a candidate field by field, each at its comparison level, and adds up the
 /// Fellegi–Sunter weights. A 基礎年金番号 or 個人番号 present on both sides and different is strong evidence
-/// against (DOMAIN.md rule 1), not "missing".
+/// against, not "missing" (docs/domain.md, "Matching people, as implemented" → "What is compared").
 /// </summary>
 public sealed class PersonComparer
 {
-    private static readonly (string Field, string Label, string[] Levels, string[] Texts)[] Fields =
+    /// <summary>
+    /// Every field of <see cref="Levels"/>, in <see cref="LevelField"/> order: its key in weights.json, its report label
+    /// and, for each level it can reach, the level's key in weights.json and its report text.
+    /// </summary>
+    private static readonly FieldLevels[] Fields = InFieldOrder(
     [
-        ("basic_pension_number", "基礎年金番号", ["agree", "disagree"], ["一致", "不一致"]),
-        ("individual_number", "個人番号", ["agree", "disagree"], ["一致", "不一致"]),
-        ("kana_name", "カナ氏名", ["Exact", "Width", "Small", "Loose", "Different"], ["一致", "一致(全角半角)", "一致(拗音促音)", "類似(清濁長音)", "不一致"]),
-        ("kanji_name", "漢字氏名", ["Exact", "WithoutVariationSelectors", "VariantFolded", "Wildcard", "Different"], ["一致", "一致", "一致(異体字)", "一致(〓)", "不一致"]),
-        ("alphabet_name", "氏名(英字)", ["agree", "disagree"], ["一致", "不一致"]),
-        ("birth_date", "生年月日", ["Equal", "KnownPartsEqual", "Near", "Different"], ["一致", "一致(不詳部分を除く)", "近似", "不一致"]),
-        ("sex", "性別", ["agree", "disagree"], ["一致", "不一致"]),
-        ("address", "住所", ["Equal", "SamePlace", "Different"], ["(正規化後)一致", "町名一致", "不一致"]),
-        ("address_suffix", "方書", ["Equal", "Different"], ["一致", "不一致"]),
-    ];
+        FieldLevels.Of(LevelField.PensionNumber, "basic_pension_number", "基礎年金番号",
+            (NumberLevel.Agrees, "agree", "一致"), (NumberLevel.Differs, "disagree", "不一致")),
+        FieldLevels.Of(LevelField.IndividualNumber, "individual_number", "個人番号",
+            (NumberLevel.Agrees, "agree", "一致"), (NumberLevel.Differs, "disagree", "不一致")),
+        FieldLevels.Of(LevelField.Kana, "kana_name", "カナ氏名",
+            (KanaLevel.Exact, "Exact", "一致"), (KanaLevel.Width, "Width", "一致(全角半角)"), (KanaLevel.Small, "Small", "一致(拗音促音)"),
+            (KanaLevel.Loose, "Loose", "類似(清濁長音)"), (KanaLevel.Different, "Different", "不一致")),
+        FieldLevels.Of(LevelField.Kanji, "kanji_name", "漢字氏名",
+            (KanjiLevel.Exact, "Exact", "一致"), (KanjiLevel.WithoutVariationSelectors, "WithoutVariationSelectors", "一致"),
+            (KanjiLevel.VariantFolded, "VariantFolded", "一致(異体字)"), (KanjiLevel.Wildcard, "Wildcard", "一致(〓)"),
+            (KanjiLevel.Different, "Different", "不一致")),
+        FieldLevels.Of(LevelField.Alphabet, "alphabet_name", "氏名(英字)",
+            (AlphabetLevel.Agrees, "agree", "一致"), (AlphabetLevel.Differs, "disagree", "不一致")),
+        FieldLevels.Of(LevelField.Birth, "birth_date", "生年月日",
+            (BirthLevel.Equal, "Equal", "一致"), (BirthLevel.KnownPartsEqual, "KnownPartsEqual", "一致(不詳部分を除く)"),
+            (BirthLevel.Near, "Near", "近似"), (BirthLevel.Different, "Different", "不一致")),
+        FieldLevels.Of(LevelField.Sex, "sex", "性別",
+            (SexLevel.Agrees, "agree", "一致"), (SexLevel.Differs, "disagree", "不一致")),
+        FieldLevels.Of(LevelField.Address, "address", "住所",
+            (AddressLevel.Equal, "Equal", "(正規化後)一致"), (AddressLevel.SamePlace, "SamePlace", "町名一致"), (AddressLevel.Different, "Different", "不一致")),
+        FieldLevels.Of(LevelField.AddressSuffix, "address_suffix", "方書",
+            (AddressSuffixLevel.Equal, "Equal", "一致"), (AddressSuffixLevel.Different, "Different", "不一致")),
+    ]);
 
+    /// <summary>log2(m/u) by field (<see cref="LevelField"/>) and level (the level's enum value).</summary>
     private readonly double[][] _weights;
     private readonly KanjiName _kanji;
 
     public PersonComparer(MatchWeights weights, KanjiName kanji)
     {
         _kanji = kanji;
-        _weights = Fields.Select(f => f.Levels.Select(level => weights[f.Field, level]).ToArray()).ToArray();
+        _weights = Fields.Select(f => f.LevelKeys.Select(level => weights[f.Key, level]).ToArray()).ToArray();
     }
 
     public static PersonComparer BuiltIn { get; } = new(MatchWeights.BuiltIn, KanjiName.BuiltIn);
@@ -88,74 +76,113 @@ public sealed class PersonComparer
     public Levels Compare(RowIdentity row, in MatchKeys jps, PersonIndex people, int person)
     {
         ref readonly var city = ref people.KeysOf(person);
-        sbyte pension = -1, number = -1, kanji = -1, alphabet = -1, address = -1, suffix = -1;
-        if (jps.HasPension && city.HasPension) pension = (sbyte)(jps.Pension == city.Pension ? 0 : 1);
-        if (jps.HasDigest && city.HasDigest) number = (sbyte)(jps.Digest == city.Digest ? 0 : 1);
-        var kana = (sbyte)(jps.KanaRaw == city.KanaRaw ? KanaLevel.Exact
+        var (pensionNumber, individualNumber) = (NumberLevel.Missing, NumberLevel.Missing);
+        var (kanji, alphabet) = (KanjiLevel.Missing, AlphabetLevel.Missing);
+        var (address, suffix) = (AddressLevel.Missing, AddressSuffixLevel.Missing);
+        if (jps.HasPensionNumber && city.HasPensionNumber)
+            pensionNumber = jps.PensionNumber == city.PensionNumber ? NumberLevel.Agrees : NumberLevel.Differs;
+        if (jps.HasNumberDigest && city.HasNumberDigest)
+            individualNumber = jps.NumberDigest == city.NumberDigest ? NumberLevel.Agrees : NumberLevel.Differs;
+        var kana = jps.KanaRaw == city.KanaRaw ? KanaLevel.Exact
             : jps.KanaWidth == city.KanaWidth ? KanaLevel.Width
             : jps.KanaSmall == city.KanaSmall ? KanaLevel.Small
-            : jps.KanaLoose == city.KanaLoose ? KanaLevel.Loose : KanaLevel.Different);
+            : jps.KanaLoose == city.KanaLoose ? KanaLevel.Loose : KanaLevel.Different;
         if (city.HasAlphabet)
         {
-            if (jps.HasAlphabet || jps.HasKanji) alphabet = (sbyte)(jps.HasAlphabet && jps.Name0 == city.Name0 ? 0 : 1);
+            if (jps.HasAlphabet || jps.HasKanji)
+                alphabet = jps.HasAlphabet && jps.KanjiExactOrAlphabet == city.KanjiExactOrAlphabet ? AlphabetLevel.Agrees : AlphabetLevel.Differs;
         }
         else if (jps.HasKanji)
         {
-            kanji = (sbyte)(jps.Name0 == city.Name0 ? KanjiLevel.Exact
-                : jps.Name1 == city.Name1 ? KanjiLevel.WithoutVariationSelectors
-                : jps.Name2 == city.Name2 ? KanjiLevel.VariantFolded
-                : jps.HasWildcard ? KanjiName.Compare(row.Forms.Kanji!, _kanji.Key(people[person].Candidate.Name)) : KanjiLevel.Different);
+            kanji = jps.KanjiExactOrAlphabet == city.KanjiExactOrAlphabet ? KanjiLevel.Exact
+                : jps.KanjiWithoutVariationSelectors == city.KanjiWithoutVariationSelectors ? KanjiLevel.WithoutVariationSelectors
+                : jps.KanjiVariantFolded == city.KanjiVariantFolded ? KanjiLevel.VariantFolded
+                : jps.HasWildcard ? KanjiName.Compare(row.Forms.Kanji!, _kanji.Key(people[person].Candidate.Name)) : KanjiLevel.Different;
         }
-        else if (jps.HasAlphabet) kanji = (sbyte)KanjiLevel.Different;
+        else if (jps.HasAlphabet) kanji = KanjiLevel.Different;
         var birth = CompareBirth(row.Reported.BirthDate, city);
-        var sex = (sbyte)(jps.Sex == city.Sex ? 0 : 1);
+        var sex = jps.Sex == city.Sex ? SexLevel.Agrees : SexLevel.Differs;
         if (jps.HasAddress)
         {
-            address = (sbyte)(jps.AddressCanonical == city.AddressCanonical ? 0 : jps.AddressPlace == city.AddressPlace ? 1 : 2);
-            if (jps.HasSuffix && city.HasSuffix) suffix = (sbyte)(jps.AddressSuffix == city.AddressSuffix ? 0 : 1);
+            address = jps.AddressCanonical == city.AddressCanonical ? AddressLevel.Equal
+                : jps.AddressPlace == city.AddressPlace ? AddressLevel.SamePlace : AddressLevel.Different;
+            if (jps.HasSuffix && city.HasSuffix)
+                suffix = jps.AddressSuffix == city.AddressSuffix ? AddressSuffixLevel.Equal : AddressSuffixLevel.Different;
         }
-        return new Levels(pension, number, kana, kanji, alphabet, birth, sex, address, suffix);
+        return new Levels(pensionNumber, individualNumber, kana, kanji, alphabet, birth, sex, address, suffix);
     }
 
     /// <summary>The Fellegi–Sunter score: the sum of every compared field's weight.</summary>
     public double Score(Levels levels) => IdentityScore(levels) + NumberScore(levels);
 
     /// <summary>What the 基礎年金番号 and 個人番号 say, where both sides have one.</summary>
-    public double NumberScore(Levels levels) => Weight(0, levels.Pension) + Weight(1, levels.Number);
+    public double NumberScore(Levels levels) =>
+        Weight(LevelField.PensionNumber, (sbyte)levels.PensionNumber) + Weight(LevelField.IndividualNumber, (sbyte)levels.IndividualNumber);
 
     /// <summary>The score of the 4情報 alone, numbers left out: what the name, birth date, sex and address say by themselves.</summary>
     public double IdentityScore(Levels levels) =>
-        Weight(2, levels.Kana) + Weight(3, levels.Kanji) + Weight(4, levels.Alphabet) + Weight(5, levels.Birth)
-        + Weight(6, levels.Sex) + Weight(7, levels.Address) + Weight(8, levels.Suffix);
+        Weight(LevelField.Kana, (sbyte)levels.Kana) + Weight(LevelField.Kanji, (sbyte)levels.Kanji) + Weight(LevelField.Alphabet, (sbyte)levels.Alphabet)
+        + Weight(LevelField.Birth, (sbyte)levels.Birth) + Weight(LevelField.Sex, (sbyte)levels.Sex) + Weight(LevelField.Address, (sbyte)levels.Address)
+        + Weight(LevelField.AddressSuffix, (sbyte)levels.AddressSuffix);
 
     public IReadOnlyList<Evidence> Explain(Levels levels)
     {
-        var evidence = new List<Evidence>(9);
-        ReadOnlySpan<sbyte> values = [levels.Pension, levels.Number, levels.Kana, levels.Kanji, levels.Alphabet, levels.Birth, levels.Sex, levels.Address, levels.Suffix];
+        var evidence = new List<Evidence>(Fields.Length);
+        ReadOnlySpan<sbyte> values =
+        [
+            (sbyte)levels.PensionNumber, (sbyte)levels.IndividualNumber, (sbyte)levels.Kana, (sbyte)levels.Kanji, (sbyte)levels.Alphabet,
+            (sbyte)levels.Birth, (sbyte)levels.Sex, (sbyte)levels.Address, (sbyte)levels.AddressSuffix,
+        ];
         for (var field = 0; field < Fields.Length; field++)
         {
-            if (values[field] < 0) continue;
-            evidence.Add(new Evidence(Fields[field].Label, Fields[field].Texts[values[field]], _weights[field][values[field]]));
+            var level = values[field];
+            if (level < 0) continue;
+            evidence.Add(new Evidence(Fields[field].Label, Fields[field].Texts[level], _weights[field][level]));
         }
         return evidence;
     }
 
     public string ExplainText(Levels levels) => string.Join("; ", Explain(levels));
 
-    private double Weight(int field, sbyte level) => level < 0 ? 0 : _weights[field][level];
+    /// <summary>A field's weight at a level; nothing for a field not compared (<c>Missing</c>, the one level below zero).</summary>
+    private double Weight(LevelField field, sbyte level) => level < 0 ? 0 : _weights[(int)field][level];
 
     /// <summary>A 不詳 birth date matches only on its known parts; a one-day or one-digit slip is "near".</summary>
-    private static sbyte CompareBirth(DateOnly jps, in MatchKeys city)
+    private static BirthLevel CompareBirth(DateOnly jps, in MatchKeys city)
     {
         if (city.BirthDay >= 0)
         {
-            if (city.BirthDay == jps.DayNumber) return 0;
+            if (city.BirthDay == jps.DayNumber) return BirthLevel.Equal;
             var near = Math.Abs(city.BirthDay - jps.DayNumber) <= 1
                        || (city.BirthYear == jps.Year && city.BirthMonth == jps.Month && Math.Abs(city.BirthDayOfMonth - jps.Day) % 10 == 0)
                        || (city.BirthYear == jps.Year && city.BirthDayOfMonth == jps.Day);
-            return (sbyte)(near ? 2 : 3);
+            return near ? BirthLevel.Near : BirthLevel.Different;
         }
         var known = city.BirthYear == jps.Year && (city.BirthMonth == 0 || city.BirthMonth == jps.Month);
-        return (sbyte)(known ? 1 : 3);
+        return known ? BirthLevel.KnownPartsEqual : BirthLevel.Different;
+    }
+
+    private static FieldLevels[] InFieldOrder(FieldLevels[] fields)
+    {
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (fields[i].Field != (LevelField)i) throw new InvalidOperationException($"{fields[i].Key}: fields out of the order of Levels");
+        }
+        return fields;
+    }
+
+    /// <summary>One field's key and label, and each level's key and report text, indexed by the level's enum value.</summary>
+    private sealed record FieldLevels(LevelField Field, string Key, string Label, string[] LevelKeys, string[] Texts)
+    {
+        /// <summary>Every level the field can reach (all but <c>Missing</c>), in the enum's order, which is the weights' index.</summary>
+        public static FieldLevels Of<TLevel>(LevelField field, string key, string label, params (TLevel Level, string Key, string Text)[] levels)
+            where TLevel : struct, Enum
+        {
+            var compared = Enum.GetValues<TLevel>().Where(l => Convert.ToInt32(l, CultureInfo.InvariantCulture) >= 0).ToArray();
+            if (!levels.Select(l => l.Level).SequenceEqual(compared)
+                || !compared.Select(l => Convert.ToInt32(l, CultureInfo.InvariantCulture)).SequenceEqual(Enumerable.Range(0, compared.Length)))
+                throw new InvalidOperationException($"{key}: a weight key and a text for each {typeof(TLevel).Name} from 0 up, in order");
+            return new FieldLevels(field, key, label, levels.Select(l => l.Key).ToArray(), levels.Select(l => l.Text).ToArray());
+        }
     }
 }

@@ -18,8 +18,8 @@ public sealed class PersonIndex
     private readonly List<PersonOnFile> _people = [];
     private readonly List<MatchKeys> _keys = [];
     private readonly Symbols _symbols = new();
-    private readonly Chains<int> _pension = new();
-    private readonly Chains<int> _digest = new();
+    private readonly Chains<int> _pensionNumber = new();
+    private readonly Chains<int> _numberDigest = new();
     private readonly Chains<int> _birth = new();
     private readonly Chains<(int Loose, int Year)> _kana = new();
 
@@ -66,8 +66,8 @@ public sealed class PersonIndex
         var keys = MatchKeys.Of(person.Candidate, forms, _symbols);
         _people.Add(person);
         _keys.Add(keys);
-        if (keys.HasPension) _pension.Add(keys.Pension, index);
-        if (keys.HasDigest) _digest.Add(keys.Digest, index);
+        if (keys.HasPensionNumber) _pensionNumber.Add(keys.PensionNumber, index);
+        if (keys.HasNumberDigest) _numberDigest.Add(keys.NumberDigest, index);
         _birth.Add(BirthKey(keys), index);
         _kana.Add((keys.KanaLoose, keys.BirthYear), index);
         return index;
@@ -77,7 +77,7 @@ public sealed class PersonIndex
     public List<int> WithPensionNumber(string number)
     {
         var holders = new List<int>(1);
-        for (var i = _pension.First(_symbols.Find(number)); i >= 0; i = _pension.Next(i)) holders.Add(i);
+        for (var i = _pensionNumber.First(_symbols.Find(number)); i >= 0; i = _pensionNumber.Next(i)) holders.Add(i);
         return holders;
     }
 
@@ -85,8 +85,8 @@ public sealed class PersonIndex
     public void CandidatesFor(in MatchKeys row, CandidateBuffer buffer)
     {
         buffer.Start(_people.Count);
-        if (row.HasPension) Collect(_pension, row.Pension, buffer);
-        if (row.HasDigest) Collect(_digest, row.Digest, buffer);
+        if (row.HasPensionNumber) Collect(_pensionNumber, row.PensionNumber, buffer);
+        if (row.HasNumberDigest) Collect(_numberDigest, row.NumberDigest, buffer);
         Collect(_birth, row.BirthDay, buffer);
         Collect(_birth, -row.BirthYear, buffer);
         if (row.KanaLoose >= 0)
@@ -121,31 +121,5 @@ public sealed class PersonIndex
 
         /// <summary>The person added before this one with the same key, or -1.</summary>
         public int Next(int index) => _next[index];
-    }
-}
-
-/// <summary>
-/// One deciding thread's scratch space: the candidates found, and a mark per person so that someone two keys find
-/// is taken once without sorting (the matcher orders candidates by score and 宛名番号 itself).
-/// </summary>
-public sealed class CandidateBuffer
-{
-    private int[] _seen = [];
-    private int _stamp;
-
-    public List<int> Found { get; } = new(256);
-
-    internal void Start(int people)
-    {
-        Found.Clear();
-        if (_seen.Length < people) (_seen, _stamp) = (new int[people], 0);
-        if (++_stamp == int.MaxValue) (_seen, _stamp) = (new int[_seen.Length], 1);
-    }
-
-    internal void Add(int person)
-    {
-        if (_seen[person] == _stamp) return;
-        _seen[person] = _stamp;
-        Found.Add(person);
     }
 }

@@ -115,7 +115,7 @@ public class MatcherTests
     public void IndexedComparison_KanaLevel_IsTheStringComparisonsLevel(string city, string jps)
     {
         var (matcher, row) = Indexed(Person("1000000147", null, "高橋　恭子", city, "19700312"), Row(null, jps, "高橋　恭子", "19700312"));
-        matcher.Comparer.Compare(row, matcher.Index.KeysOf(row), matcher.Index, Position(matcher, "1000000147")).Kana.ShouldBe((sbyte)KanaKey.Compare(jps, city));
+        matcher.Comparer.Compare(row, matcher.Index.KeysOf(row), matcher.Index, Position(matcher, "1000000147")).Kana.ShouldBe(KanaKey.Compare(jps, city));
     }
 
     [Theory]
@@ -129,7 +129,7 @@ public class MatcherTests
     {
         var (matcher, row) = Indexed(Person("1000000147", null, city, "タカハシ　キョウコ", "19700312"), Row(null, "ﾀｶﾊｼ ｷｮｳｺ", jps, "19700312"));
         matcher.Comparer.Compare(row, matcher.Index.KeysOf(row), matcher.Index, Position(matcher, "1000000147")).Kanji
-            .ShouldBe((sbyte)KanjiName.BuiltIn.Compare(jps, city));
+            .ShouldBe(KanjiName.BuiltIn.Compare(jps, city));
     }
 
     /// <summary>The person among others with overlapping names (so the index's vocabulary is not just theirs), and the row prepared.</summary>

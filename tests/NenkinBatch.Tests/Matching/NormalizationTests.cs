@@ -2,7 +2,7 @@ using NenkinBatch.Matching;
 
 namespace NenkinBatch.Tests.Matching;
 
-/// <summary>Each normalisation rule of DOMAIN.md ("Matching people"), one by one, and the level each reaches.</summary>
+/// <summary>Each normalisation rule of docs/domain.md ("Matching people, as implemented" → "Normalisation levels"), one by one, and the level each reaches.</summary>
 public class NormalizationTests
 {
     [Theory]

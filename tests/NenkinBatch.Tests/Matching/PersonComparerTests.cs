@@ -21,6 +21,9 @@ public class PersonComparerTests
         MatchWeights.BuiltIn["basic_pension_number", "agree"].ShouldBe(Math.Log2(0.97 / 0.00001), 1e-9);
 
     [Fact]
+    public void Levels_AreOneByteAField() => System.Runtime.CompilerServices.Unsafe.SizeOf<Levels>().ShouldBe(9);
+
+    [Fact]
     public void Compare_SamePerson_EvidenceForEveryFieldAtItsLevel()
     {
         var result = PersonComparer.BuiltIn.Compare(Row(), Takahashi);

@@ -1,0 +1,17 @@
+using NenkinBatch.Domain;
+
+namespace NenkinBatch.Matching;
+
+/// <summary>A person on the city's file: what the report and the safe changes need, and their 資格 periods.</summary>
+public sealed class PersonOnFile(Candidate candidate, string? addressSuffix)
+{
+    public Candidate Candidate { get; } = candidate;
+    public string AtenaNumber => Candidate.AtenaNumber;
+    /// <summary>The 方書 the register keeps apart from the address, when it does.</summary>
+    public string? AddressSuffix { get; } = addressSuffix;
+    public List<PeriodOnFile> Periods { get; } = [];
+    public long UpdatedRunId { get; init; }
+
+    /// <summary>This person's comparison forms (computed anew each time: the index keeps only their keys).</summary>
+    public ComparisonForms Forms(KanjiName kanji) => new(Candidate.Name, Candidate.Foreign, Candidate.NameKana, Candidate.Address, AddressSuffix, kanji);
+}
