@@ -40,9 +40,6 @@ public abstract class Store
 
     public abstract Audit.IAuditWriter CreateAuditWriter();
 
-    /// <summary>True for a failure worth retrying a whole chunk for (a dropped connection, a busy file).</summary>
-    public bool IsTransient(Exception exception) => TransientFailure.Is(exception);
-
     public static Store Create(DatabaseTarget target) => target.Kind switch
     {
         StoreKind.Sqlite => new SqliteStore(target),

@@ -36,25 +36,16 @@ public sealed class JobContext
     /// a transient failure. The counts move only once the transaction has committed. In a dry run the
     /// transaction is always rolled back: the same code path, nothing kept.
     /// </summary>
-    public Task CommitChunkAsync(Func<DbConnection, DbTransaction, Task<RunCounts>> work, string checkpoint, IReadOnlyCollection<RowProblem> problems) =>
-        CommitChunkAsync(async (connection, transaction) => new ChunkResult(await work(connection, transaction), problems), checkpoint);
+    public Task CommitChunkAsync(Func<DbConnection, DbTransaction, CancellationToken, Task<RunCounts>> work, string checkpoint, IReadOnlyCollection<RowProblem> problems) =>
+        CommitChunkAsync(async (connection, transaction, ct) => new ChunkResult(await work(connection, transaction, ct), problems), checkpoint);
 
     /// <summary>A read outside any chunk, retried like a chunk on a transient failure.</summary>
-    public async Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
-    {
-        try
+    public Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        DatabaseWork.RunAsync(Resilience, async ct =>
         {
-            return await Resilience.ExecuteAsync(async ct =>
-            {
-                await using var connection = await Store.OpenAsync(ct);
-                return await read(connection, ct);
-            }, cancellationToken);
-        }
-        catch (Exception e) when (Store.IsTransient(e))
-        {
-            throw new DatabaseUnavailableException(e);
-        }
-    }
+            await using var connection = await Store.OpenAsync(ct);
+            return await read(connection, ct);
+        }, cancellationToken);
 
     /// <summary>The 個人番号 key of this store (created on first use only while no number is stored).</summary>
     public async Task<IndividualNumberProtector> OpenIndividualNumberProtectorAsync(CancellationToken cancellationToken)
@@ -65,37 +56,26 @@ public sealed class JobContext
     }
 
     /// <summary>Records problems on their own (a file rejected whole leaves nothing else to commit).</summary>
-    public async Task RecordProblemsAsync(IReadOnlyCollection<RowProblem> problems)
-    {
-        try
+    public Task RecordProblemsAsync(IReadOnlyCollection<RowProblem> problems) =>
+        DatabaseWork.RunAsync(Resilience, async ct =>
         {
-            await Resilience.ExecuteAsync(async ct =>
-            {
-                await using var connection = await Store.OpenAsync(ct);
-                await using var transaction = await connection.BeginTransactionAsync(ct);
-                await RunRegistry.AddProblemsAsync(connection, transaction, RunId, Municipality, problems, ct);
-                await transaction.CommitAsync(ct);
-            }, CancellationToken.None);
-        }
-        catch (Exception e) when (Store.IsTransient(e))
-        {
-            throw new DatabaseUnavailableException(e);
-        }
-    }
+            await using var connection = await Store.OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await RunRegistry.AddProblemsAsync(connection, transaction, RunId, Municipality, problems, ct);
+            await transaction.CommitAsync(ct);
+        }, CancellationToken.None);
 
     /// <summary>As above, for work that finds its problems while it runs (a whole file read inside the transaction).</summary>
-    public async Task<ChunkResult> CommitChunkAsync(Func<DbConnection, DbTransaction, Task<ChunkResult>> work, string checkpoint)
+    public async Task<ChunkResult> CommitChunkAsync(Func<DbConnection, DbTransaction, CancellationToken, Task<ChunkResult>> work, string checkpoint)
     {
         ChunkResult? result = null;
         // The chunk itself is not cancelled half-way: Ctrl+C and SIGTERM stop the run at the next chunk boundary.
         var token = CancellationToken.None;
-        try
-        {
-            await Resilience.ExecuteAsync(async ct =>
+        await DatabaseWork.RunAsync(Resilience, async ct =>
             {
                 await using var connection = await Store.OpenAsync(ct);
                 await using var transaction = await connection.BeginTransactionAsync(ct);
-                var chunk = await work(connection, transaction);
+                var chunk = await work(connection, transaction, ct);
                 if (!await Lock.IsHeldAsync(connection, transaction, ct))
                     throw new OperatorException(ExitCode.RefusedBySafetyRule,
                         "実行中にジョブのロックが失われました（ロック用のデータベース接続が切れました）。この区切りは保存していません。同じコマンドを再実行すると確定済みの箇所から再開します。");
@@ -111,11 +91,6 @@ public sealed class JobContext
                 }
                 result = chunk;
             }, token);
-        }
-        catch (Exception e) when (Store.IsTransient(e))
-        {
-            throw new DatabaseUnavailableException(e);
-        }
         Counts.Add(result!.Counts);
         return result;
     }

@@ -60,14 +60,14 @@ public static class JobRunner
         {
             var target = DatabaseTarget.Parse(settings.Database, invocation.DatabaseFromCommandLine);
             store = Store.Create(target);
-            var pipeline = Resilience.ChunkPipeline(store.IsTransient, settings.RetryMaxAttempts, settings.RetryBaseDelay, clock, log);
+            var pipeline = Resilience.ChunkPipeline(DatabaseWork.IsUnavailable, settings.RetryMaxAttempts, settings.RetryBaseDelay, clock, log);
             var codes = settings.CodeTablesFile is { } codeFile ? CodeTables.LoadFile(codeFile) : CodeTables.BuiltIn;
             registry = new RunRegistry(store, clock);
             // Registry writes are retried like chunks: a dropped connection must not fail a run that could go on.
-            Task<T> Db<T>(Func<CancellationToken, Task<T>> action) => WithDatabaseAsync(store, pipeline, ct => new ValueTask<T>(action(ct)), cancellationToken);
+            Task<T> Db<T>(Func<CancellationToken, Task<T>> action) => DatabaseWork.RunAsync(pipeline, ct => new ValueTask<T>(action(ct)), cancellationToken);
 
             // The lock comes first: a second instance must say "already running" at once, not wait behind the first one's writes.
-            var jobLock = await WithDatabaseAsync(store, pipeline, ct => new ValueTask<IJobLock?>(store.TryLockJobAsync(job.Name, settings.Municipality, ct)), cancellationToken);
+            var jobLock = await DatabaseWork.RunAsync(pipeline, ct => new ValueTask<IJobLock?>(store.TryLockJobAsync(job.Name, settings.Municipality, ct)), cancellationToken);
             if (jobLock is null)
             {
                 var holder = await registry.RunningAsync(settings.Municipality, job.Name, cancellationToken);
@@ -77,7 +77,7 @@ public static class JobRunner
             }
             await using (jobLock)
             {
-                await WithDatabaseAsync(store, pipeline, ct => EnsureSchemaAsync(store, clock, log, ct), cancellationToken);
+                await DatabaseWork.RunAsync(pipeline, ct => EnsureSchemaAsync(store, clock, log, ct), cancellationToken);
                 foreach (var abandoned in await Db(ct => registry.FailAbandonedAsync(settings.Municipality, job.Name, ct)))
                     log.Warn("実行番号 {0} は途中で終了していたため、失敗（FAILED）として記録しました。", abandoned);
 
@@ -157,28 +157,13 @@ public static class JobRunner
                 $"データベースのスキーマが最新ではありません（未適用: {string.Join(", ", pending.Select(m => $"{m.Version:D4}_{m.Name}"))}）。先に nenkin-admin db migrate を実行してください。");
     }
 
-    private static async Task<T> WithDatabaseAsync<T>(Store store, Polly.ResiliencePipeline pipeline, Func<CancellationToken, ValueTask<T>> action, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await pipeline.ExecuteAsync(action, cancellationToken);
-        }
-        catch (Exception e) when (store.IsTransient(e))
-        {
-            throw new DatabaseUnavailableException(e);
-        }
-    }
-
-    private static async Task WithDatabaseAsync(Store store, Polly.ResiliencePipeline pipeline, Func<CancellationToken, ValueTask> action, CancellationToken cancellationToken) =>
-        await WithDatabaseAsync(store, pipeline, async ct => { await action(ct); return true; }, cancellationToken);
-
     public static (string Status, ExitCode Code, string Message) Classify(Exception e) => e switch
     {
         OperationCanceledException => (RunStatus.Failed, ExitCode.Interrupted,
             "中断しました。確定済みの箇所までは保存されています。同じコマンドを再実行すると続きから再開します。"),
         InputRejectedException r => (RunStatus.Failed, ExitCode.InputRejected, $"入力ファイルを受け付けられません: {r.Message}"),
         OperatorException o => (RunStatus.Failed, o.ExitCode, o.Message),
-        _ when TransientFailure.Is(e) => (RunStatus.Failed, ExitCode.DatabaseUnavailable, new DatabaseUnavailableException(e).Message),
+        _ when DatabaseWork.IsUnavailable(e) => (RunStatus.Failed, ExitCode.DatabaseUnavailable, new DatabaseUnavailableException(e).Message),
         _ => (RunStatus.Failed, ExitCode.UnexpectedFailure,
             $"予期しないエラーで停止しました（{e.GetType().Name}）。詳細はログファイルにあります。確定済みの箇所までは保存されているので、原因を取り除いてから再実行してください。"),
     };

@@ -22,11 +22,11 @@ public sealed class CityFiles : IDisposable
     private readonly Layout _jpsCsv = Layout.Resolve("jps-result-csv");
     private readonly Layout _jpsFixed = Layout.Resolve("jps-result-fixed");
     private readonly Layout _juki = Layout.Resolve("juki-change-csv");
-    private readonly StreamWriter _members;
-    private readonly StreamWriter _jpsCsvWriter;
+    private readonly CsvOutput _members;
+    private readonly CsvOutput _jpsCsvWriter;
     private readonly FileStream _jpsFixedStream;
-    private readonly StreamWriter _jukiWriter;
-    private readonly StreamWriter _truth;
+    private readonly CsvOutput _jukiWriter;
+    private readonly CsvOutput _truth;
     private readonly byte[] _record;
     private readonly RecordSection _jpsFixedData;
     private long _jpsLines;
@@ -35,18 +35,18 @@ public sealed class CityFiles : IDisposable
     public CityFiles(string directory, string municipalityCode, DateOnly createdOn)
     {
         Directory.CreateDirectory(directory);
-        _members = Open(Path.Combine(directory, MembersFile), TextEncodings.Utf8Strict);
-        _jpsCsvWriter = Open(Path.Combine(directory, JpsCsvFile), TextEncodings.Cp932Strict);
+        _members = CsvOutput.ForSystem(Path.Combine(directory, MembersFile), TextEncodings.Utf8Strict);
+        _jpsCsvWriter = CsvOutput.ForSystem(Path.Combine(directory, JpsCsvFile), TextEncodings.Cp932Strict);
         _jpsFixedStream = new FileStream(Path.Combine(directory, JpsFixedFile), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        _jukiWriter = Open(Path.Combine(directory, JukiFile), TextEncodings.Utf8Strict);
-        _truth = Open(Path.Combine(directory, TruthFile), TextEncodings.Utf8Strict);
+        _jukiWriter = CsvOutput.ForSystem(Path.Combine(directory, JukiFile), TextEncodings.Utf8Strict);
+        _truth = CsvOutput.ForSystem(Path.Combine(directory, TruthFile), TextEncodings.Utf8Strict);
         _record = new byte[_jpsFixed.RecordLength];
         _jpsFixedData = new RecordSection { RecordType = _jpsFixed.DataRecordType!, Fields = _jpsFixed.Fields };
 
-        WriteCsvLine(_members, MembersCsvReader.Columns);
-        WriteCsvLine(_jpsCsvWriter, _jpsCsv.Fields.Select(f => f.Label));
-        WriteCsvLine(_jukiWriter, _juki.Fields.Select(f => f.Label));
-        WriteCsvLine(_truth, ["source", "line", "atena_number", "cases"]);
+        _members.Write(MembersCsvReader.Columns);
+        _jpsCsvWriter.Write(_jpsCsv.Fields.Select(f => f.Label));
+        _jukiWriter.Write(_juki.Fields.Select(f => f.Label));
+        _truth.Write(["source", "line", "atena_number", "cases"]);
         WriteFixed(_jpsFixed.Header!, new Dictionary<string, string>
         {
             ["municipality_code"] = municipalityCode,
@@ -69,7 +69,7 @@ public sealed class CityFiles : IDisposable
         var periods = person.Periods.Count == 0 ? [null] : person.Periods.Cast<QualificationRecord?>().ToList();
         foreach (var q in periods)
         {
-            WriteCsvLine(_members, personFields.Concat(
+            _members.Write(personFields.Concat(
             [
                 q is null ? "" : q.InsuredCategory.ToString(CultureInfo.InvariantCulture), q is null ? "" : Compact(q.AcquiredOn), q?.AcquisitionReason ?? "",
                 q?.LostOn is { } lost ? Compact(lost) : "", q?.LossReason ?? "", person.IndividualNumber ?? "",
@@ -81,7 +81,7 @@ public sealed class CityFiles : IDisposable
     public void Jps(GeneratedRow row)
     {
         _jpsLines++;
-        WriteCsvLine(_jpsCsvWriter, _jpsCsv.Fields.Select(f => row.Fields[f.Name]));
+        _jpsCsvWriter.Write(_jpsCsv.Fields.Select(f => row.Fields[f.Name]));
         WriteFixed(_jpsFixedData, row.Fields);
         WriteTruth("jps", _jpsLines, row);
     }
@@ -89,12 +89,12 @@ public sealed class CityFiles : IDisposable
     public void Juki(GeneratedRow row)
     {
         _jukiLines++;
-        WriteCsvLine(_jukiWriter, _juki.Fields.Select(f => row.Fields[f.Name]));
+        _jukiWriter.Write(_juki.Fields.Select(f => row.Fields[f.Name]));
         WriteTruth("juki", _jukiLines, row);
     }
 
     private void WriteTruth(string source, long line, GeneratedRow row) =>
-        WriteCsvLine(_truth, [source, line.ToString(CultureInfo.InvariantCulture), row.TruthAtena ?? "", string.Join(";", row.Cases)]);
+        _truth.Write([source, line.ToString(CultureInfo.InvariantCulture), row.TruthAtena ?? "", string.Join(";", row.Cases)]);
 
     private void WriteFixed(RecordSection section, IReadOnlyDictionary<string, string> values)
     {
@@ -119,22 +119,6 @@ public sealed class CityFiles : IDisposable
         }
         _jpsFixedStream.Write(_record);
         _jpsFixedStream.Write("\r\n"u8);
-    }
-
-    private static StreamWriter Open(string path, Encoding encoding) =>
-        new(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16), encoding, 1 << 16) { NewLine = "\r\n" };
-
-    private static void WriteCsvLine(StreamWriter writer, IEnumerable<string> fields)
-    {
-        var first = true;
-        foreach (var field in fields)
-        {
-            if (!first) writer.Write(',');
-            first = false;
-            if (field.AsSpan().IndexOfAny(",\"\r\n") >= 0) writer.Write("\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
-            else writer.Write(field);
-        }
-        writer.WriteLine();
     }
 
     private static string Compact(DateOnly date) => date.ToString("yyyyMMdd", CultureInfo.InvariantCulture);

@@ -6,7 +6,7 @@ namespace NenkinBatch.Synthetic;
 
 /// <summary>
 /// How well a reconciliation report matched a generated list, measured against the generator's truth.csv:
-/// the figures issue 5 sets (precision of automatic matches, share of on-file rows matched automatically,
+/// the figures the matcher is held to (precision of automatic matches, share of on-file rows matched automatically,
 /// share sent to 要確認) and every wrong automatic match, by the slips its row carried.
 /// </summary>
 public sealed record MatchAccuracy(long Rows, long OnFileRows, long Automatic, long AutomaticCorrect, long OnFileAutomatic, long Review,
@@ -35,7 +35,7 @@ public sealed record MatchAccuracy(long Rows, long OnFileRows, long Automatic, l
             rows++;
             foreach (var c in cases.Split(';', StringSplitOptions.RemoveEmptyEntries)) rowsByCase[c] = rowsByCase.GetValueOrDefault(c) + 1;
             if (atena.Length > 0) onFile++;
-            if (r[2] == Verdicts.Review) review++;
+            if (r[2] == Verdict.Review.Label()) review++;
             if (r[3] is not { } matched) continue;
             automatic++;
             if (matched == atena) correct++;

@@ -6,32 +6,8 @@ using SpreadCheetah;
 
 namespace NenkinBatch.Formats.Reports;
 
-/// <summary>The 判定 of a report row (FORMATS.md §5), in the order the workbook shows them.</summary>
-public static class Verdicts
-{
-    public const string Match = "一致";
-    public const string Differs = "差異あり";
-    public const string NotOnFile = "市未登録";
-    public const string Review = "要確認";
-    public const string Returned = "返戻";
-    public const string Unreflected = "機構未反映";
-
-    public static IReadOnlyList<string> All { get; } = [Match, Differs, NotOnFile, Review, Returned, Unreflected];
-
-    public static string Meaning(string verdict) => verdict switch
-    {
-        Match => "照合でき、相違なし",
-        Differs => "照合でき、項目に相違あり（どちらを直すかは対応欄）",
-        NotOnFile => "市の記録に該当者なし",
-        Review => "候補はあるが自動では決められない（職員が確認）",
-        Returned => "機構が返戻した届書（職員が対応）",
-        Unreflected => "市の資格異動に対応する機構の行がない",
-        _ => "",
-    };
-}
-
 /// <summary>
-/// Writes the reconciliation report (FORMATS.md §5) as it is produced: the CSV (UTF-8 with BOM, CRLF, formula
+/// Writes the reconciliation report (docs/formats.md, "Reconciliation report") as it is produced: the CSV (UTF-8 with BOM, CRLF, formula
 /// injection neutralised) row by row, and every row but 一致 spilled to a per-判定 scratch file, from which the
 /// workbook is written at the end, a summary sheet first and then one sheet per 判定. Memory stays flat however
 /// long the list; the files appear under their final names only when complete. Rows are written on a task of their
@@ -39,18 +15,13 @@ public static class Verdicts
 /// </summary>
 public sealed class ReconcileReport : IAsyncDisposable
 {
-    public static readonly string[] Headers =
-        ["実行番号", "ファイル", "行番号", "届書", "処理結果", "基礎年金番号", "氏名", "カナ氏名", "生年月日", "判定", "宛名番号", "一致度", "根拠", "差異", "対応", "他候補"];
-    private const int VerdictColumn = 9;
-
     private readonly string _csvPath;
     private readonly string _xlsxPath;
-    private readonly StreamWriter _csv;
-    private readonly Dictionary<string, (string Path, BinaryWriter Writer)> _spills = new(StringComparer.Ordinal);
-    private readonly StringBuilder _line = new(512);
-    private readonly Channel<List<string[]>> _queue = Channel.CreateBounded<List<string[]>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+    private readonly CsvOutput _csv;
+    private readonly Dictionary<Verdict, BinaryWriter> _spills = [];
+    private readonly Channel<List<ReconcileReportRow>> _queue = Channel.CreateBounded<List<ReconcileReportRow>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
     private readonly Task _writer;
-    private List<string[]> _rows = [];
+    private List<ReconcileReportRow> _rows = [];
     private bool _completed;
 
     public ReconcileReport(string directory, long runId)
@@ -58,25 +29,24 @@ public sealed class ReconcileReport : IAsyncDisposable
         Directory.CreateDirectory(directory);
         _csvPath = Path.Combine(directory, $"reconcile-{runId.ToString(CultureInfo.InvariantCulture)}.csv");
         _xlsxPath = Path.ChangeExtension(_csvPath, ".xlsx");
-        _csv = new StreamWriter(_csvPath + ".partial", false, TextEncodings.Utf8WithBom, 1 << 16) { NewLine = "\r\n" };
-        WriteCsv(Headers);
-        foreach (var (verdict, i) in Verdicts.All.Select((v, i) => (v, i)).Where(v => v.v != Verdicts.Match))
+        _csv = CsvOutput.ForSpreadsheet(_csvPath + ".partial");
+        _csv.Write(ReconcileReportRow.Headers);
+        foreach (var verdict in Verdicts.All.Where(v => v != Verdict.Match))
         {
-            var path = Path.Combine(directory, $".reconcile-{runId.ToString(CultureInfo.InvariantCulture)}-{i}.spill");
-            _spills[verdict] = (path, new BinaryWriter(new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose), Encoding.UTF8));
+            var path = Path.Combine(directory, $".reconcile-{runId.ToString(CultureInfo.InvariantCulture)}-{(int)verdict}.spill");
+            _spills[verdict] = new BinaryWriter(new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose), Encoding.UTF8);
         }
         _writer = Task.Run(WriteRowsAsync);
     }
 
     public string CsvPath => _csvPath;
     public string XlsxPath => _xlsxPath;
-    public Dictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
+    public Dictionary<Verdict, long> Counts { get; } = [];
 
     /// <summary>Counts a row and keeps it for the next <see cref="FlushAsync"/>.</summary>
-    public void Add(string[] row)
+    public void Add(ReconcileReportRow row)
     {
-        var verdict = row[VerdictColumn];
-        Counts[verdict] = Counts.GetValueOrDefault(verdict) + 1;
+        Counts[row.Verdict] = Counts.GetValueOrDefault(row.Verdict) + 1;
         _rows.Add(row);
     }
 
@@ -85,7 +55,7 @@ public sealed class ReconcileReport : IAsyncDisposable
     {
         if (_rows.Count == 0) return;
         var batch = _rows;
-        _rows = new List<string[]>(batch.Count);
+        _rows = new List<ReconcileReportRow>(batch.Count);
         try
         {
             await _queue.Writer.WriteAsync(batch, cancellationToken);
@@ -105,9 +75,10 @@ public sealed class ReconcileReport : IAsyncDisposable
             {
                 foreach (var row in batch)
                 {
-                    WriteCsv(row);
-                    if (!_spills.TryGetValue(row[VerdictColumn], out var spill)) continue;
-                    foreach (var cell in row) spill.Writer.Write(cell);
+                    var cells = row.Cells();
+                    _csv.Write(cells);
+                    if (!_spills.TryGetValue(row.Verdict, out var spill)) continue;
+                    foreach (var cell in cells) spill.Write(cell);
                 }
             }
         }
@@ -124,8 +95,7 @@ public sealed class ReconcileReport : IAsyncDisposable
         await FlushAsync(cancellationToken);
         _queue.Writer.Complete();
         await _writer;
-        await _csv.FlushAsync(cancellationToken);
-        _csv.Close();
+        await CloseCsvAsync();
         var partialXlsx = _xlsxPath + ".partial";
         await using (var stream = new FileStream(partialXlsx, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
         await using (var book = await Spreadsheet.CreateNewAsync(stream, cancellationToken: cancellationToken))
@@ -135,13 +105,13 @@ public sealed class ReconcileReport : IAsyncDisposable
             await book.AddRowAsync([new Cell("")], cancellationToken);
             await book.AddRowAsync([new Cell("判定"), new Cell("件数"), new Cell("意味")], cancellationToken);
             foreach (var verdict in Verdicts.All)
-                await book.AddRowAsync([new Cell(verdict), new Cell(Counts.GetValueOrDefault(verdict)), new Cell(Verdicts.Meaning(verdict))], cancellationToken);
+                await book.AddRowAsync([new Cell(verdict.Label()), new Cell(Counts.GetValueOrDefault(verdict)), new Cell(verdict.Meaning())], cancellationToken);
 
-            foreach (var verdict in Verdicts.All.Where(v => v != Verdicts.Match))
+            foreach (var verdict in Verdicts.All.Where(v => v != Verdict.Match))
             {
-                await book.StartWorksheetAsync(verdict, token: cancellationToken);
-                await book.AddRowAsync(Headers.Select(h => new Cell(h)).ToArray(), cancellationToken);
-                var writer = _spills[verdict].Writer;
+                await book.StartWorksheetAsync(verdict.Label(), token: cancellationToken);
+                await book.AddRowAsync(ReconcileReportRow.Headers.Select(h => new Cell(h)).ToArray(), cancellationToken);
+                var writer = _spills[verdict];
                 writer.Flush();
                 writer.BaseStream.Position = 0;
                 // The spill is decoded on another core while the workbook is written.
@@ -162,22 +132,20 @@ public sealed class ReconcileReport : IAsyncDisposable
         using var reader = new BinaryReader(spill, Encoding.UTF8, leaveOpen: true);
         while (spill.Position < spill.Length)
         {
-            var cells = new Cell[Headers.Length];
+            var cells = new Cell[ReconcileReportRow.Headers.Count];
             for (var i = 0; i < cells.Length; i++) cells[i] = new Cell(reader.ReadString());
             yield return cells;
         }
     }
 
-    private void WriteCsv(string[] cells)
+    private async ValueTask CloseCsvAsync()
     {
-        _line.Clear();
-        for (var i = 0; i < cells.Length; i++)
-        {
-            if (i > 0) _line.Append(',');
-            CsvCell.Append(_line, cells[i]);
-        }
-        _csv.WriteLine(_line);
+        if (_csvClosed) return;
+        _csvClosed = true;
+        await _csv.DisposeAsync();
     }
+
+    private bool _csvClosed;
 
     public async ValueTask DisposeAsync()
     {
@@ -190,8 +158,8 @@ public sealed class ReconcileReport : IAsyncDisposable
         {
             // The run has failed already (that failure is the one reported); only the partial files are left to remove.
         }
-        await _csv.DisposeAsync();
-        foreach (var (_, writer) in _spills.Values) await writer.DisposeAsync();
+        await CloseCsvAsync();
+        foreach (var writer in _spills.Values) await writer.DisposeAsync();
         if (!_completed && File.Exists(_csvPath + ".partial")) File.Delete(_csvPath + ".partial");
     }
 }

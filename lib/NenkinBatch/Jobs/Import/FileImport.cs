@@ -1,7 +1,6 @@
-using System.Runtime.ExceptionServices;
-using System.Threading.Channels;
 using NenkinBatch.Domain;
 using NenkinBatch.Formats;
+using NenkinBatch.Foundation;
 using NenkinBatch.Formats.Jps;
 using NenkinBatch.Formats.Layouts;
 using NenkinBatch.Persistence;
@@ -33,7 +32,7 @@ internal sealed class FileImport(JobContext context, JpsResultStore jps, Individ
         ChunkResult result;
         try
         {
-            result = await context.CommitChunkAsync(async (connection, transaction) =>
+            result = await context.CommitChunkAsync(async (connection, transaction, ct) =>
             {
                 rejectedCsv.RewindTo(mark);
                 fileTally = new ImportJob.Tally();
@@ -41,67 +40,34 @@ internal sealed class FileImport(JobContext context, JpsResultStore jps, Individ
                 var now = context.Clock.GetUtcNow();
                 if (earlier is not null)
                 {
-                    var removed = await jps.ReplaceAsync(connection, transaction, earlier.FileId, context.RunId, CancellationToken.None);
+                    var removed = await jps.ReplaceAsync(connection, transaction, earlier.FileId, context.RunId, ct);
                     await context.Store.CreateAuditWriter().WriteAsync(connection, transaction, context.Municipality, context.RunId, context.JobName, now,
-                        [new AuditEntry("jps_result_file", $"{context.Municipality.Value}/{earlier.FileId}", "UPDATE",
+                        [new AuditEntry(AuditKey.File(context.Municipality, earlier.FileId), "UPDATE",
                             AuditEntry.Snapshot(new { earlier.FileName, earlier.ImportedRunId, rows = removed }), AuditEntry.Snapshot(new { replaced_by_run_id = context.RunId }), false)],
-                        CancellationToken.None);
+                        ct);
                 }
-                var fileId = await jps.AddFileAsync(connection, transaction, context.Municipality, input, layout.Name, context.RunId, now, CancellationToken.None);
+                var fileId = await jps.AddFileAsync(connection, transaction, context.Municipality, input, layout.Name, context.RunId, now, ct);
                 var problems = new List<RowProblem>();
                 var reader = new JpsResultReader(layout, context.Codes);
-                await using (var sink = await jps.OpenRowSinkAsync(connection, transaction, fileId, CancellationToken.None))
+                await using (var sink = await jps.OpenRowSinkAsync(connection, transaction, fileId, ct))
                 {
-                    // Two stages on two cores: reading and checking on one; digesting 個人番号 and streaming into the database on the other.
-                    var batches = Channel.CreateBounded<List<(JpsResultRow Row, string? Warnings)>>(
-                        new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
-                    using var stop = new CancellationTokenSource();
-                    var producer = Task.Run(async () =>
+                    // Two stages on two cores: reading and checking on one; digesting 個人番号 and streaming into the database on the
+                    // other. A failure of the reading stage (a file rejected whole) surfaces here as itself, after the rows before it.
+                    var municipality = context.Municipality.Value;
+                    await foreach (var batch in ReadAhead.Batches(_ => GoodRows(reader, counts, fileTally, problems), BatchSize, 16, ct))
                     {
-                        try
+                        foreach (var (row, warnings) in batch)
                         {
-                            await ReadAsync(reader, counts, fileTally, problems, batches.Writer, stop.Token);
-                            batches.Writer.Complete();
-                        }
-                        catch (Exception e)
-                        {
-                            batches.Writer.Complete(e);
-                            throw;
-                        }
-                    }, CancellationToken.None);
-                    ExceptionDispatchInfo? failed = null;
-                    try
-                    {
-                        var municipality = context.Municipality.Value;
-                        await foreach (var batch in batches.Reader.ReadAllAsync(CancellationToken.None))
-                        {
-                            foreach (var (row, warnings) in batch)
-                            {
-var digest = row.IndividualNumber is { } number ? protector.Digest(municipality, number) : null;
-                                await sink.AddAsync(row, warnings, digest, CancellationToken.None);
-                            }
+                            var digest = row.IndividualNumber is { } number ? protector.Digest(municipality, number) : null;
+                            await sink.AddAsync(row, warnings, digest, ct);
                         }
                     }
-                    catch (Exception e)
-                    {
-                        failed = ExceptionDispatchInfo.Capture(e);
-                        await stop.CancelAsync();
-                    }
-                    // The reader's own failure (a file rejected whole) is the one that explains; else the database's.
-                    try
-                    {
-                        await producer;
-                    }
-                    catch (OperationCanceledException) when (failed is not null)
-                    {
-                    }
-                    failed?.Throw();
-                    await sink.CompleteAsync(CancellationToken.None);
+                    await sink.CompleteAsync(ct);
                 }
                 if (layout.IsFixed && reader.HeaderMunicipalityCode != context.Municipality.Value)
                     throw new InputRejectedException(input.Name, $"ヘッダーの市区町村コードが {reader.HeaderMunicipalityCode} です（この設定は {context.Municipality.Value}）。",
                         "送付先の市区町村か、設定 municipalityCode を確認してください。");
-                await jps.FinishFileAsync(connection, transaction, context.Municipality, fileId, counts["imported"], problems, CancellationToken.None);
+                await jps.FinishFileAsync(connection, transaction, context.Municipality, fileId, counts["imported"], problems, ct);
                 counts["files_imported"] = 1;
                 return new ChunkResult(counts, problems);
             }, $"file:{input.Sha256}");
@@ -120,13 +86,12 @@ var digest = row.IndividualNumber is { } number ? protector.Digest(municipality,
         return true;
     }
 
-    /// <summary>The first stage: every record read, checked, counted; good rows passed on in batches.</summary>
-    private async Task ReadAsync(JpsResultReader reader, RunCounts counts, ImportJob.Tally fileTally, List<RowProblem> problems,
-        ChannelWriter<List<(JpsResultRow, string?)>> output, CancellationToken stop)
+    /// <summary>The first stage: every record read, checked and counted; the good rows, with their warnings, passed on.</summary>
+    private async IAsyncEnumerable<(JpsResultRow Row, string? Warnings)> GoodRows(JpsResultReader reader, RunCounts counts, ImportJob.Tally fileTally,
+        List<RowProblem> problems)
     {
         var municipality = context.Municipality.Value;
         var checkedMunicipality = false;
-        var batch = new List<(JpsResultRow, string?)>(BatchSize);
         // The file is read to its end even when Ctrl+C comes: it is committed whole or not at all.
         await foreach (var read in reader.ReadAsync(input, 0, CancellationToken.None))
         {
@@ -144,12 +109,6 @@ var digest = row.IndividualNumber is { } number ? protector.Digest(municipality,
                 if (row.MunicipalityCode == municipality)
                 {
                     var warnings = rowProblems.Count == 0 ? null : string.Join("; ", rowProblems.Select(p => $"{p.Field}: {p.Reason}"));
-                    batch.Add((row, warnings));
-                    if (batch.Count == BatchSize)
-                    {
-                        await output.WriteAsync(batch, stop);
-                        batch = new List<(JpsResultRow, string?)>(BatchSize);
-                    }
                     counts["imported"]++;
                     counts["warnings"] += rowProblems.Count;
                     var result = ResultCodes[row.Result];
@@ -157,6 +116,7 @@ var digest = row.IndividualNumber is { } number ? protector.Digest(municipality,
                     fileTally.Filings[row.FilingCode] = fileTally.Filings.GetValueOrDefault(row.FilingCode) + 1;
                     foreach (var warning in rowProblems) rejectedCsv.Add(warning);
                     ReportProgress(counts);
+                    yield return (row, warnings);
                     continue;
                 }
                 rowProblems = [.. rowProblems, RowProblem.Error(input.Name, row.Line, "市区町村コード", row.MunicipalityCode, $"この市区町村（{municipality}）の行ではありません")];
@@ -168,7 +128,6 @@ var digest = row.IndividualNumber is { } number ? protector.Digest(municipality,
                 if (problem.Severity == ProblemSeverity.Error && problems.Count < options.MaxStoredRejectionsPerFile) problems.Add(problem);
             }
         }
-        if (batch.Count > 0) await output.WriteAsync(batch, stop);
     }
 
     private const int BatchSize = 1024;

@@ -10,46 +10,36 @@ namespace NenkinBatch.Jobs.Import;
 /// </summary>
 internal sealed class RejectedRowsCsv(string path)
 {
-    private StreamWriter? _writer;
+    private CsvOutput? _csv;
     private long _headerEnd;
 
     public string Path { get; } = path;
     public long Count { get; private set; }
 
-    public (long Position, long Count) Mark()
-    {
-        _writer?.Flush();
-        return (_writer?.BaseStream.Position ?? -1, Count);
-    }
+    public (long Position, long Count) Mark() => (_csv?.Position ?? -1, Count);
 
     public void RewindTo((long Position, long Count) mark)
     {
-        if (_writer is null) return;
-        _writer.Flush();
-        _writer.BaseStream.SetLength(mark.Position < 0 ? _headerEnd : mark.Position);
-        _writer.BaseStream.Position = _writer.BaseStream.Length;
+        if (_csv is null) return;
+        _csv.TruncateTo(mark.Position < 0 ? _headerEnd : mark.Position);
         Count = mark.Count;
     }
 
     public void Add(RowProblem problem)
     {
-        if (_writer is null)
+        if (_csv is null)
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            _writer = new StreamWriter(Path, false, Formats.TextEncodings.Utf8WithBom) { NewLine = "\r\n" };
-            _writer.WriteLine("区分,ファイル,行,項目,値,理由");
-            _writer.Flush();
-            _headerEnd = _writer.BaseStream.Position;
+            _csv = CsvOutput.ForSpreadsheet(Path, bufferSize: 4096);
+            _csv.Write("区分", "ファイル", "行", "項目", "値", "理由");
+            _headerEnd = _csv.Position;
         }
         Count++;
-        _writer.WriteLine(string.Join(",", new[]
-        {
-            problem.Severity == ProblemSeverity.Error ? "除外" : "警告", problem.File, problem.Line?.ToString(CultureInfo.InvariantCulture) ?? "",
-            problem.Field ?? "", problem.Value ?? "", problem.Reason,
-        }.Select(CsvCell.Of)));
+        _csv.Write(problem.Severity == ProblemSeverity.Error ? "除外" : "警告", problem.File, problem.Line?.ToString(CultureInfo.InvariantCulture) ?? "",
+            problem.Field ?? "", problem.Value ?? "", problem.Reason);
     }
 
-    public void Close() => _writer?.Dispose();
+    public void Close() => _csv?.Dispose();
 
     public void Delete()
     {

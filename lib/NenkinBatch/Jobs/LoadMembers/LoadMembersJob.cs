@@ -69,7 +69,7 @@ public sealed class LoadMembersJob(string path) : Job
                 context.Log.Warn("除外: {0}", problem.Describe());
             var end = rows[^1].Line;
             await context.CommitChunkAsync(
-                (connection, transaction) => ApplyAsync(context, writer, protector, rows, connection, transaction),
+                (connection, transaction, ct) => ApplyAsync(context, writer, protector, rows, connection, transaction, ct),
                 LineCheckpoint.Of(end), problems);
             context.Progress.Report(context.Counts["read"], reader.Fraction);
         }
@@ -107,13 +107,14 @@ public sealed class LoadMembersJob(string path) : Job
 
     /// <summary>Decides each row against what is stored (and what earlier rows of the chunk changed) and writes only the differences.</summary>
     private static async Task<RunCounts> ApplyAsync(JobContext context, IMemberWriter writer, IndividualNumberProtector protector,
-        IReadOnlyList<MemberReadResult> rows, System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction)
+        IReadOnlyList<MemberReadResult> rows, System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,
+        CancellationToken ct)
     {
         var m = context.Municipality.Value;
         var delta = new RunCounts("read", "inserted", "updated", "unchanged", "rejected", "warnings");
         var valid = rows.Where(r => r.Row is not null).Select(r => r.Row!).ToList();
         var keys = valid.Select(r => r.Person.AtenaNumber).Distinct(StringComparer.Ordinal).ToList();
-        var stored = keys.Count == 0 ? [] : await writer.LoadAsync(connection, transaction, context.Municipality, keys, CancellationToken.None);
+        var stored = keys.Count == 0 ? [] : await writer.ReadStoredAsync(connection, transaction, context.Municipality, keys, ct);
 
         var people = new Dictionary<string, PersonRecord>(StringComparer.Ordinal);
         var periods = new Dictionary<(string, DateOnly), QualificationRecord>();
@@ -140,12 +141,12 @@ public sealed class LoadMembersJob(string path) : Job
                 before = new StoredMember(row.Person);
                 stored[atena] = before;
                 people[atena] = row.Person;
-                changes.Audit.Add(new AuditEntry("person", $"{m}/{atena}", "INSERT", null, AuditEntry.Snapshot(row.Person), false));
+                changes.Audit.Add(new AuditEntry(AuditKey.Person(context.Municipality, atena), "INSERT", null, AuditEntry.Snapshot(row.Person), false));
                 rowInserted = true;
             }
             else if (before.Person != row.Person)
             {
-                changes.Audit.Add(new AuditEntry("person", $"{m}/{atena}", "UPDATE", AuditEntry.Snapshot(before.Person), AuditEntry.Snapshot(row.Person), false));
+                changes.Audit.Add(new AuditEntry(AuditKey.Person(context.Municipality, atena), "UPDATE", AuditEntry.Snapshot(before.Person), AuditEntry.Snapshot(row.Person), false));
                 before.Person = row.Person;
                 people[atena] = row.Person;
                 rowUpdated = true;
@@ -156,7 +157,7 @@ public sealed class LoadMembersJob(string path) : Job
                 var digest = protector.Digest(m, number);
                 if (before.NumberDigest is null || !before.NumberDigest.AsSpan().SequenceEqual(digest))
                 {
-                    changes.Audit.Add(new AuditEntry("person_individual_number", $"{m}/{atena}", before.NumberDigest is null ? "INSERT" : "UPDATE", null, null, true));
+                    changes.Audit.Add(new AuditEntry(AuditKey.IndividualNumber(context.Municipality, atena), before.NumberDigest is null ? "INSERT" : "UPDATE", null, null, true));
                     numbers[atena] = new SealedNumber(atena, digest, protector.Seal(m, atena, number));
                     before.NumberDigest = digest;
                     rowUpdated |= !rowInserted;
@@ -165,15 +166,15 @@ public sealed class LoadMembersJob(string path) : Job
 
             if (row.Qualification is { } period)
             {
-                var key = $"{m}/{atena}/{CalendarIso(period.AcquiredOn)}";
+                var key = AuditKey.Qualification(context.Municipality, atena, period.AcquiredOn);
                 if (!before.Periods.TryGetValue(period.AcquiredOn, out var storedPeriod))
                 {
-                    changes.Audit.Add(new AuditEntry("qualification", key, "INSERT", null, AuditEntry.Snapshot(period), false));
+                    changes.Audit.Add(new AuditEntry(key, "INSERT", null, AuditEntry.Snapshot(period), false));
                     rowInserted = true;
                 }
                 else if (storedPeriod != period)
                 {
-                    changes.Audit.Add(new AuditEntry("qualification", key, "UPDATE", AuditEntry.Snapshot(storedPeriod), AuditEntry.Snapshot(period), false));
+                    changes.Audit.Add(new AuditEntry(key, "UPDATE", AuditEntry.Snapshot(storedPeriod), AuditEntry.Snapshot(period), false));
                     rowUpdated = true;
                 }
                 if (storedPeriod != period)
@@ -192,9 +193,7 @@ public sealed class LoadMembersJob(string path) : Job
         changes.Periods.AddRange(periods.Select(p => (p.Key.Item1, p.Value)));
         changes.Numbers.AddRange(numbers.Values);
         if (!changes.IsEmpty)
-            await writer.WriteAsync(connection, transaction, context.Municipality, context.RunId, context.JobName, context.Clock.GetUtcNow(), changes, CancellationToken.None);
+            await writer.WriteAsync(connection, transaction, context.Municipality, context.RunId, context.JobName, context.Clock.GetUtcNow(), changes, ct);
         return delta;
     }
-
-    private static string CalendarIso(DateOnly date) => Domain.CalendarDate.ToIso(date);
 }

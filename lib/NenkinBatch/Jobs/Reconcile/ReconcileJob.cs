@@ -95,9 +95,9 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         context.Log.Info("照合結果を書きました（{0:F1} 秒）。", phase.Elapsed.TotalSeconds);
         phase.Restart();
 
-        await context.CommitChunkAsync(async (connection, transaction) =>
+        await context.CommitChunkAsync(async (connection, transaction, ct) =>
         {
-            await ReconcileStore.MarkAsync(connection, transaction, municipality, files.Select(f => f.FileId), context.RunId, options.Apply, CancellationToken.None);
+            await ReconcileStore.MarkAsync(connection, transaction, municipality, files.Select(f => f.FileId), context.RunId, options.Apply, ct);
             return new RunCounts();
         }, "done", []);
 
@@ -114,7 +114,7 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         var counts = context.Counts;
         foreach (var (verdict, count) in report.Counts) counts[CountName(verdict)] = count;
         counts["rows"] = row;
-        context.Log.Info("判定別: {0}", string.Join("、", Verdicts.All.Select(v => $"{v} {report.Counts.GetValueOrDefault(v):N0}")));
+        context.Log.Info("判定別: {0}", string.Join("、", Verdicts.All.Select(v => $"{v.Label()} {report.Counts.GetValueOrDefault(v):N0}")));
         if (options.Apply) context.Log.Info("適用した変更 {0:N0} 件（監査ログに記録、nenkin-reconcile undo {1} で取り消せます）", counts["applied"], context.RunId);
         context.Log.Info("照合結果: {0}（Excel: {1}）", report.CsvPath, report.XlsxPath);
         return new JobOutcome(false);
@@ -187,14 +187,16 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         return decided;
     }
 
-    private static string CountName(string verdict) => verdict switch
+    /// <summary>The name a 判定's count has in the run registry and the summary file.</summary>
+    private static string CountName(Verdict verdict) => verdict switch
     {
-        Verdicts.Match => "match",
-        Verdicts.Differs => "differs",
-        Verdicts.NotOnFile => "not_on_file",
-        Verdicts.Review => "review",
-        Verdicts.Returned => "returned",
-        _ => "unreflected",
+        Verdict.Match => "match",
+        Verdict.Differs => "differs",
+        Verdict.NotOnFile => "not_on_file",
+        Verdict.Review => "review",
+        Verdict.Returned => "returned",
+        Verdict.Unreflected => "unreflected",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict)),
     };
 }
 

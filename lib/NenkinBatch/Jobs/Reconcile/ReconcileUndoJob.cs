@@ -39,33 +39,33 @@ public sealed class ReconcileUndoJob(long appliedRunId, string? reportDirectory 
         {
             cancellationToken.ThrowIfCancellationRequested();
             var left = new List<SafeChanges.AppliedChange>();
-            await context.CommitChunkAsync(async (connection, transaction) =>
+            await context.CommitChunkAsync(async (connection, transaction, ct) =>
             {
                 left.Clear();
                 var entries = new List<AuditEntry>();
                 var counts = new RunCounts();
                 foreach (var change in chunk)
                 {
-                    if (await SafeChanges.RevertAsync(connection, transaction, municipality, appliedRunId, change, CancellationToken.None) is { } entry)
+                    if (await SafeChanges.RevertAsync(connection, transaction, municipality, appliedRunId, change, ct) is { } entry)
                     {
                         entries.Add(entry);
                         counts["reverted"]++;
                     }
-                    else if (await SafeChanges.IsRevertedAsync(connection, transaction, municipality, change, CancellationToken.None)) counts["already_reverted"]++;
+                    else if (await SafeChanges.IsRevertedAsync(connection, transaction, municipality, change, ct)) counts["already_reverted"]++;
                     else
                     {
                         left.Add(change);
                         counts["not_reverted"]++;
                     }
                 }
-                await audit.WriteAsync(connection, transaction, municipality, context.RunId, SafeChanges.UndoJob, context.Clock.GetUtcNow(), entries, CancellationToken.None);
+                await audit.WriteAsync(connection, transaction, municipality, context.RunId, SafeChanges.UndoJob, context.Clock.GetUtcNow(), entries, ct);
                 return counts;
             }, "audit:" + chunk[^1].AuditId.ToString(CultureInfo.InvariantCulture), []);
             notReverted.AddRange(left);
         }
-        await context.CommitChunkAsync(async (connection, transaction) =>
+        await context.CommitChunkAsync(async (connection, transaction, ct) =>
         {
-            await SafeChanges.ForgetAppliedAsync(connection, transaction, municipality, appliedRunId, CancellationToken.None);
+            await SafeChanges.ForgetAppliedAsync(connection, transaction, municipality, appliedRunId, ct);
             return new RunCounts();
         }, "done", []);
 
@@ -76,12 +76,11 @@ public sealed class ReconcileUndoJob(long appliedRunId, string? reportDirectory 
         var directory = reportDirectory ?? context.Settings.ReportDirectory;
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"reconcile-undo-{context.RunId.ToString(CultureInfo.InvariantCulture)}.csv");
-        await using (var writer = new StreamWriter(path, false, TextEncodings.Utf8WithBom) { NewLine = "\r\n" })
+        await using (var csv = CsvOutput.ForSpreadsheet(path))
         {
-            await writer.WriteLineAsync("監査番号,テーブル,キー,理由");
+            csv.Write("監査番号", "テーブル", "キー", "理由");
             foreach (var change in notReverted)
-                await writer.WriteLineAsync(string.Join(",", change.AuditId.ToString(CultureInfo.InvariantCulture), CsvCell.Of(change.Table), CsvCell.Of(change.RecordKey),
-                    "適用の後で変更されているため取り消していません（職員が確認）"));
+                csv.Write(change.AuditId.ToString(CultureInfo.InvariantCulture), change.Table, change.RecordKey, "適用の後で変更されているため取り消していません（職員が確認）");
         }
         var message = $"実行番号 {appliedRunId} の後で変更された {notReverted.Count:N0} 件は取り消していません。一覧: {path}";
         context.Log.Warn(message);

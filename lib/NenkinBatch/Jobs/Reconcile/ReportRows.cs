@@ -49,57 +49,50 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
 
     public void Add(StoredJpsRow row, MatchDecision decision)
     {
-        var cells = new string[ReconcileReport.Headers.Length];
-        cells[0] = _run;
-        cells[1] = _fileNames[row.FileId];
-        cells[2] = row.LineNumber.ToString(CultureInfo.InvariantCulture);
-        cells[3] = _filings.Describe(row.FilingCode);
         var result = row.Result.ToString(CultureInfo.InvariantCulture);
-        cells[4] = _results.Entries.GetValueOrDefault(result, result);
-        cells[5] = row.BasicPensionNumber ?? "";
-        cells[6] = row.KanjiName ?? "";
-        cells[7] = row.KanaName;
-        cells[8] = Cached(_dates, row.BirthDate, WarekiCodec.Describe);
-
         var returned = row.Result == 1;
+        Verdict verdict;
+        string atena, score, evidence, differences, action;
         if (decision.Kind == MatchKind.Automatic)
         {
             var best = decision.Best!.Value;
             var person = matcher.Index[best.Person];
-            cells[10] = person.AtenaNumber;
-            cells[11] = Score(best.Score);
-            cells[12] = Explain(best.Levels);
+            atena = person.AtenaNumber;
+            score = Score(best.Score);
+            evidence = Explain(best.Levels);
             if (returned)
             {
-                cells[9] = Verdicts.Returned;
-                cells[13] = Returned(row);
-                cells[14] = "返戻の内容を確認し、届出人に連絡して再提出を依頼する";
+                verdict = Verdict.Returned;
+                differences = Returned(row);
+                action = "返戻の内容を確認し、届出人に連絡して再提出を依頼する";
             }
             else
             {
-                var (differences, actions) = Assess(row, best, person);
-                cells[9] = differences.Count == 0 ? Verdicts.Match : Verdicts.Differs;
-                cells[13] = string.Join("; ", differences);
+                var (found, actions) = Assess(row, best, person);
+                verdict = found.Count == 0 ? Verdict.Match : Verdict.Differs;
+                differences = string.Join("; ", found);
                 if (row.Result == 0) actions.Add("機構の処理済を記録");
                 else actions.Add("機構で保留中（処理結果を待つ）");
-                cells[14] = string.Join("; ", actions);
+                action = string.Join("; ", actions);
             }
         }
         else
         {
-            cells[9] = returned ? Verdicts.Returned : decision.Kind == MatchKind.Review ? Verdicts.Review : Verdicts.NotOnFile;
-            cells[10] = "";
+            verdict = returned ? Verdict.Returned : decision.Kind == MatchKind.Review ? Verdict.Review : Verdict.NotOnFile;
+            atena = "";
             var top = decision.Others.Count > 0 ? decision.Others[0] : (Scored?)null;
-            cells[11] = top is { } t ? Score(t.Score) : "";
-            cells[12] = top is { } e ? Explain(e.Levels) : "";
-            cells[13] = returned ? Returned(row) : decision.ReviewReason ?? "";
-            cells[14] = returned ? "返戻の内容を確認し、届出人に連絡して再提出を依頼する（該当者は職員が確認）"
+            score = top is { } t ? Score(t.Score) : "";
+            evidence = top is { } e ? Explain(e.Levels) : "";
+            differences = returned ? Returned(row) : decision.ReviewReason ?? "";
+            action = returned ? "返戻の内容を確認し、届出人に連絡して再提出を依頼する（該当者は職員が確認）"
                 : decision.Kind == MatchKind.Review ? "候補と住基の記録を確認し、該当者を決めて手作業で照合する"
                 : "市の記録に該当者がいません。転入前の届出・他市区町村の届出でないか確認する";
         }
-        cells[15] = decision.Others.Count == 0 ? "" : string.Join("; ", decision.Others.Where(o => o.Person != decision.Person)
+        var others = decision.Others.Count == 0 ? "" : string.Join("; ", decision.Others.Where(o => o.Person != decision.Person)
             .Select(o => $"{matcher.Index[o.Person].AtenaNumber}({Score(o.Score)})"));
-        report.Add(cells);
+        report.Add(new ReconcileReportRow(_run, _fileNames[row.FileId], row.LineNumber.ToString(CultureInfo.InvariantCulture), _filings.Describe(row.FilingCode),
+            _results.Entries.GetValueOrDefault(result, result), row.BasicPensionNumber ?? "", row.KanjiName ?? "", row.KanaName,
+            Cached(_dates, row.BirthDate, WarekiCodec.Describe), verdict, atena, score, evidence, differences, action, others));
     }
 
     private static string Returned(StoredJpsRow row) =>
@@ -136,22 +129,22 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
                 else actions.Add("処理済になってから基礎年金番号を記録");
             }
         }
-        if (levels.Birth is 2 or 3)
+        if (levels.Birth is BirthLevel.Near or BirthLevel.Different)
         {
             differences.Add($"生年月日: 機構={CalendarDate.ToIso(row.BirthDate)} 市={Birth(city.BirthDate)}");
             actions.Add("生年月日を住基と照らして確認する");
         }
-        if (levels.Sex == 1)
+        if (levels.Sex == SexLevel.Differs)
         {
             differences.Add($"性別: 機構={_sex.Entries.GetValueOrDefault(row.Sex.ToString(CultureInfo.InvariantCulture))} 市={_sex.Entries.GetValueOrDefault(city.Sex.ToString(CultureInfo.InvariantCulture))}");
             actions.Add("性別を確認する");
         }
-        if (levels.Kana == (sbyte)KanaLevel.Different || levels.Kanji == (sbyte)KanjiLevel.Different || levels.Alphabet == 1)
+        if (levels.Kana == KanaLevel.Different || levels.Kanji == KanjiLevel.Different || levels.Alphabet == AlphabetLevel.Differs)
         {
             differences.Add($"氏名: 機構={row.KanjiName}（{row.KanaName}） 市={city.Name}（{city.NameKana}）");
             actions.Add("氏名変更の届出状況を確認する");
         }
-        if (levels.Address is 1 or 2)
+        if (levels.Address is AddressLevel.SamePlace or AddressLevel.Different)
         {
             differences.Add($"住所: 機構={row.Address} 市={city.Address}");
             actions.Add("機構の住所が古い場合は住所変更の届出状況を確認する");
@@ -260,10 +253,10 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         var changes = _pending.ToList();
         _pending.Clear();
         var audit = context.Store.CreateAuditWriter();
-        await context.CommitChunkAsync(async (connection, transaction) =>
+        await context.CommitChunkAsync(async (connection, transaction, ct) =>
         {
-            var entries = await SafeChanges.ApplyAsync(connection, transaction, context.Municipality, context.RunId, changes, CancellationToken.None);
-            await audit.WriteAsync(connection, transaction, context.Municipality, context.RunId, context.JobName, context.Clock.GetUtcNow(), entries, CancellationToken.None);
+            var entries = await SafeChanges.ApplyAsync(connection, transaction, context.Municipality, context.RunId, changes, ct);
+            await audit.WriteAsync(connection, transaction, context.Municipality, context.RunId, context.JobName, context.Clock.GetUtcNow(), entries, ct);
             var counts = new RunCounts();
             counts["applied"] = entries.Count;
             return counts;
@@ -296,11 +289,8 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
     private void Unreflected(PersonOnFile person, string filingCode, string difference, string listNames)
     {
         var city = person.Candidate;
-        report.Add(
-        [
-            _run, listNames, "", _filings.Describe(filingCode), "", city.BasicPensionNumber ?? "", city.Name, city.NameKana, Birth(city.BirthDate),
-            Verdicts.Unreflected, person.AtenaNumber, "", "", difference, "届書を機構へ送付したか、送付済みなら機構での処理状況を確認する", "",
-        ]);
+        report.Add(new ReconcileReportRow(_run, listNames, "", _filings.Describe(filingCode), "", city.BasicPensionNumber ?? "", city.Name, city.NameKana,
+            Birth(city.BirthDate), Verdict.Unreflected, person.AtenaNumber, "", "", difference, "届書を機構へ送付したか、送付済みなら機構での処理状況を確認する", ""));
     }
 
     private static string Birth(BirthDate birth) => birth.Date is { } date ? WarekiCodec.Describe(date)

@@ -28,7 +28,7 @@ public sealed class MemberChanges
 /// <summary>Reads and writes the city's members in bulk, the fast way for each store.</summary>
 public interface IMemberWriter
 {
-    Task<Dictionary<string, StoredMember>> LoadAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality,
+    Task<Dictionary<string, StoredMember>> ReadStoredAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality,
         IReadOnlyCollection<string> atenaNumbers, CancellationToken cancellationToken);
 
     Task WriteAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, long runId, string job,

@@ -37,7 +37,7 @@ public abstract class MemberWriterBase : IMemberWriter
 
     protected abstract void BindKeys(DbCommand command, IReadOnlyCollection<string> atenaNumbers);
 
-    public async Task<Dictionary<string, StoredMember>> LoadAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality,
+    public async Task<Dictionary<string, StoredMember>> ReadStoredAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality,
         IReadOnlyCollection<string> atenaNumbers, CancellationToken cancellationToken)
     {
         var members = new Dictionary<string, StoredMember>(atenaNumbers.Count, StringComparer.Ordinal);

@@ -69,12 +69,12 @@ public class ReconcileJobTests
         text.ShouldEndWith("\r\n");
         text.Replace("\r\n", "", StringComparison.Ordinal).ShouldNotContain('\n');
         var lines = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        lines[0].ShouldBe(string.Join(",", ReconcileReport.Headers));
+        lines[0].ShouldBe(string.Join(",", ReconcileReportRow.Headers));
         // One row per list row (40 in each of the two lists), then the local-only findings.
         lines.Count(l => l.Contains(",jps-result.csv,", StringComparison.Ordinal)).ShouldBe(40);
         lines.Count(l => l.Contains(",jps-result.dat,", StringComparison.Ordinal)).ShouldBe(40);
         counts["rows"].ShouldBe(80);
-        foreach (var (verdict, name) in new[] { (Verdicts.Match, "match"), (Verdicts.Differs, "differs"), (Verdicts.NotOnFile, "not_on_file"), (Verdicts.Returned, "returned"), (Verdicts.Unreflected, "unreflected") })
+        foreach (var (verdict, name) in new[] { (Verdict.Match.Label(), "match"), (Verdict.Differs.Label(), "differs"), (Verdict.NotOnFile.Label(), "not_on_file"), (Verdict.Returned.Label(), "returned"), (Verdict.Unreflected.Label(), "unreflected") })
             lines.Count(l => l.Split(',')[9] == verdict).ShouldBe((int)counts[name], verdict);
         counts["match"].ShouldBeGreaterThan(60);
         (counts["differs"], counts["not_on_file"], counts["returned"], counts["unreflected"]).ShouldBe((4L, 2L, 2L, 4L));
@@ -91,7 +91,7 @@ public class ReconcileJobTests
             using var workbook = new StreamReader(book.GetEntry("xl/workbook.xml")!.Open());
             var xml = await workbook.ReadToEndAsync();
             var sheets = System.Text.RegularExpressions.Regex.Matches(xml, "<sheet name=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
-            sheets.ShouldBe(["集計", Verdicts.Differs, Verdicts.NotOnFile, Verdicts.Review, Verdicts.Returned, Verdicts.Unreflected]);
+            sheets.ShouldBe(["集計", Verdict.Differs.Label(), Verdict.NotOnFile.Label(), Verdict.Review.Label(), Verdict.Returned.Label(), Verdict.Unreflected.Label()]);
         }
         Directory.GetFiles(database.ReportDirectory).Select(Path.GetFileName).ShouldBe([$"reconcile-{RunIdOf(run)}.csv", $"reconcile-{RunIdOf(run)}.xlsx"], ignoreOrder: true);
 
@@ -180,12 +180,12 @@ public class ReconcileJobTests
         (await database.RowsAsync("SELECT basic_pension_number FROM person WHERE atena_number = '1000001380'")).ShouldBe(["7312135019"]);
         (await database.CountAsync("jps_filing_processed")).ShouldBe(0);
         var list = Directory.GetFiles(database.ReportDirectory, "reconcile-undo-*.csv").ShouldHaveSingleItem();
-        File.ReadAllText(list).ShouldContain(",person,1000001380,");
+        File.ReadAllText(list).ShouldContain(",person,121002/person/1000001380,");
         (undo.Out + undo.Error).ShouldContain("取り消していません");
     }
 }
 
-/// <summary>Issue 5's accuracy bar on the generated city of the test fixture (20,000 people, 3,000 rows, the full perturbation mix).</summary>
+/// <summary>The matcher's accuracy bar on the generated city of the test fixture (20,000 people, 3,000 rows, the full perturbation mix).</summary>
 public class ReconcileAccuracyTests(GeneratedCity city) : IClassFixture<GeneratedCity>
 {
     [Theory]
