@@ -1,5 +1,4 @@
 using System.Globalization;
-using NenkinBatch.Domain;
 
 namespace NenkinBatch.Matching;
 
