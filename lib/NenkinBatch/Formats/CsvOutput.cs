@@ -78,10 +78,6 @@ public sealed class CsvOutput : IDisposable, IAsyncDisposable
 
     private Stream SeekableStream => _stream ?? throw new InvalidOperationException("Only a spreadsheet file can be cut back.");
 
-    public void Flush() => _csv.Flush();
-
-    public ValueTask FlushAsync(CancellationToken cancellationToken) => _csv.FlushAsync(cancellationToken);
-
     public void Dispose() => _csv.Dispose();
 
     public ValueTask DisposeAsync() => _csv.DisposeAsync();

@@ -10,9 +10,6 @@ public static class TextEncodings
 
     public static Encoding Utf8Strict { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>UTF-8 with a BOM, for files an operator opens in Excel.</summary>
-    public static Encoding Utf8WithBom { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
-
     public static Encoding ByName(string name) => name.ToLowerInvariant() switch
     {
         "cp932" or "shift_jis" or "sjis" or "windows-31j" => Cp932Strict,

@@ -67,7 +67,7 @@ public static class JobRunner
             Task<T> Db<T>(Func<CancellationToken, Task<T>> action) => DatabaseWork.RunAsync(pipeline, ct => new ValueTask<T>(action(ct)), cancellationToken);
 
             // The lock comes first: a second instance must say "already running" at once, not wait behind the first one's writes.
-            var jobLock = await DatabaseWork.RunAsync(pipeline, ct => new ValueTask<IJobLock?>(store.TryLockJobAsync(job.Name, settings.Municipality, ct)), cancellationToken);
+            var jobLock = await Db(ct => store.TryLockJobAsync(job.Name, settings.Municipality, ct));
             if (jobLock is null)
             {
                 var holder = await registry.RunningAsync(settings.Municipality, job.Name, cancellationToken);

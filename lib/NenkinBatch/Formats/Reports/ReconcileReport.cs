@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Threading.Channels;
 using NenkinBatch.Foundation;
 using SpreadCheetah;
 
@@ -10,8 +9,8 @@ namespace NenkinBatch.Formats.Reports;
 /// Writes the reconciliation report (docs/formats.md, "Reconciliation report") as it is produced: the CSV (UTF-8 with BOM, CRLF, formula
 /// injection neutralised) row by row, and every row but 一致 spilled to a per-判定 scratch file, from which the
 /// workbook is written at the end, a summary sheet first and then one sheet per 判定. Memory stays flat however
-/// long the list; the files appear under their final names only when complete. Rows are written on a task of their
-/// own, a batch at a time (<see cref="FlushAsync"/>), while the caller makes the next ones.
+/// long the list; the files appear under their final names only when complete. The caller makes the rows on another
+/// task (the job reads them through the read-ahead pipeline), so writing and making them use both cores.
 /// </summary>
 public sealed class ReconcileReport : IAsyncDisposable
 {
@@ -19,9 +18,6 @@ public sealed class ReconcileReport : IAsyncDisposable
     private readonly string _xlsxPath;
     private readonly CsvOutput _csv;
     private readonly Dictionary<Verdict, BinaryWriter> _spills = [];
-    private readonly Channel<List<ReconcileReportRow>> _queue = Channel.CreateBounded<List<ReconcileReportRow>>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
-    private readonly Task _writer;
-    private List<ReconcileReportRow> _rows = [];
     private bool _completed;
 
     public ReconcileReport(string directory, long runId)
@@ -36,65 +32,25 @@ public sealed class ReconcileReport : IAsyncDisposable
             var path = Path.Combine(directory, $".reconcile-{runId.ToString(CultureInfo.InvariantCulture)}-{(int)verdict}.spill");
             _spills[verdict] = new BinaryWriter(new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose), Encoding.UTF8);
         }
-        _writer = Task.Run(WriteRowsAsync);
     }
 
     public string CsvPath => _csvPath;
     public string XlsxPath => _xlsxPath;
     public Dictionary<Verdict, long> Counts { get; } = [];
 
-    /// <summary>Counts a row and keeps it for the next <see cref="FlushAsync"/>.</summary>
+    /// <summary>Counts a row and writes it to the CSV and, unless it is 一致, to its 判定's spill.</summary>
     public void Add(ReconcileReportRow row)
     {
         Counts[row.Verdict] = Counts.GetValueOrDefault(row.Verdict) + 1;
-        _rows.Add(row);
-    }
-
-    /// <summary>Hands the rows added so far to the writer; waits only when it is several batches behind.</summary>
-    public async ValueTask FlushAsync(CancellationToken cancellationToken)
-    {
-        if (_rows.Count == 0) return;
-        var batch = _rows;
-        _rows = new List<ReconcileReportRow>(batch.Count);
-        try
-        {
-            await _queue.Writer.WriteAsync(batch, cancellationToken);
-        }
-        catch (ChannelClosedException)
-        {
-            await _writer; // the writer's own failure (a full disk) is the one that explains
-            throw;
-        }
-    }
-
-    private async Task WriteRowsAsync()
-    {
-        try
-        {
-            await foreach (var batch in _queue.Reader.ReadAllAsync())
-            {
-                foreach (var row in batch)
-                {
-                    var cells = row.Cells();
-                    _csv.Write(cells);
-                    if (!_spills.TryGetValue(row.Verdict, out var spill)) continue;
-                    foreach (var cell in cells) spill.Write(cell);
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            _queue.Writer.TryComplete(e);
-            throw;
-        }
+        var cells = row.Cells();
+        _csv.Write(cells);
+        if (!_spills.TryGetValue(row.Verdict, out var spill)) return;
+        foreach (var cell in cells) spill.Write(cell);
     }
 
     /// <summary>Finishes both files and moves them to their final names; returns their paths.</summary>
     public async Task CompleteAsync(IReadOnlyList<(string Label, string Value)> summary, CancellationToken cancellationToken)
     {
-        await FlushAsync(cancellationToken);
-        _queue.Writer.Complete();
-        await _writer;
         await CloseCsvAsync();
         var partialXlsx = _xlsxPath + ".partial";
         await using (var stream = new FileStream(partialXlsx, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
@@ -149,15 +105,6 @@ public sealed class ReconcileReport : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        try
-        {
-            await _writer;
-        }
-        catch (Exception) when (!_completed)
-        {
-            // The run has failed already (that failure is the one reported); only the partial files are left to remove.
-        }
         await CloseCsvAsync();
         foreach (var writer in _spills.Values) await writer.DisposeAsync();
         if (!_completed && File.Exists(_csvPath + ".partial")) File.Delete(_csvPath + ".partial");

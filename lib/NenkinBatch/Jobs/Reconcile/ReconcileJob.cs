@@ -75,23 +75,18 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         phase.Restart();
         var reportDirectory = options.ReportDirectory ?? context.Settings.ReportDirectory;
         await using var report = new ReconcileReport(reportDirectory, context.RunId);
-        var writer = new ReportRows(context, matcher, files, report, options.Apply);
+        var writer = new ReportRows(context, matcher, files, options.Apply);
 
-        var row = 0;
+        // Rows are made (and --apply's changes committed) a batch ahead on a task of their own while this one writes them.
+        var row = decided.Decisions.Count;
         var total = files.Sum(f => f.RowCount);
-        await foreach (var batch in ReadAhead.Batches(ct => Rows(context, files, ct), BatchSize, 4, cancellationToken))
+        var written = 0L;
+        await foreach (var batch in ReadAhead.Batches(ct => ReportRowsAsync(context, files, writer, decided, ct), BatchSize, 4, cancellationToken))
         {
-            foreach (var stored in batch)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                writer.Add(stored, decided.Decisions[row++]);
-                if (writer.PendingChanges >= context.Settings.ChunkSize) await writer.CommitAsync(row);
-            }
-            await report.FlushAsync(cancellationToken);
-            context.Progress.Report(total + row, (total + row) / (2.0 * Math.Max(total, 1)));
+            foreach (var reportRow in batch) report.Add(reportRow);
+            written += batch.Count;
+            context.Progress.Report(total + written, Math.Min(1.0, (total + written) / (2.0 * Math.Max(total, 1))));
         }
-        await writer.CommitAsync(row);
-        writer.AddUnreflected(decided, context.Settings.UnreflectedAfterDays);
         context.Log.Info("照合結果を書きました（{0:F1} 秒）。", phase.Elapsed.TotalSeconds);
         phase.Restart();
 
@@ -130,6 +125,27 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         if (options.Since is { } since)
             return all.Where(f => DateOnly.FromDateTime(BusinessClock.ToTokyo(f.ImportedAt).DateTime) >= since).ToList();
         return options.Apply ? all.Where(f => f.AppliedRunId is null).ToList() : all.Where(f => f.ReportedRunId is null).ToList();
+    }
+
+    /// <summary>
+    /// Pass 2: every list row's report row, in list order, then the 機構未反映 findings. The safe changes each row brings are
+    /// committed a chunk at a time as they collect (with --apply; a dry run forgets them).
+    /// </summary>
+    private static async IAsyncEnumerable<ReconcileReportRow> ReportRowsAsync(JobContext context, List<ListFile> files, ReportRows writer, Decided decided,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var row = 0;
+        await foreach (var batch in ReadAhead.Batches(ct => Rows(context, files, ct), BatchSize, 4, cancellationToken))
+        {
+            foreach (var stored in batch)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return writer.Make(stored, decided.Decisions[row++]);
+                if (writer.PendingChanges >= context.Settings.ChunkSize) await writer.CommitAsync(row);
+            }
+        }
+        await writer.CommitAsync(row);
+        foreach (var unreflected in writer.Unreflected(decided, context.Settings.UnreflectedAfterDays)) yield return unreflected;
     }
 
     /// <summary>Rows are read ahead, and decided in parallel, this many at a time.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NenkinBatch.Persistence;
 using NenkinBatch.Persistence.Reconcile;
 using NenkinBatch.Foundation;
 using NenkinBatch.Formats;
@@ -25,8 +26,9 @@ public sealed class ReconcileUndoJob(long appliedRunId, string? reportDirectory 
     public override async Task<JobOutcome> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
     {
         var municipality = context.Municipality;
-        var job = await context.ReadAsync((c, ct) => SafeChanges.JobOfRunAsync(c, municipality, appliedRunId, ct), cancellationToken);
-        if (job != ReconcileJob.JobName)
+        var applied = await DatabaseWork.RunAsync(context.Resilience,
+            ct => new ValueTask<RunRecord?>(new RunRegistry(context.Store, context.Clock).GetAsync(appliedRunId, ct)), cancellationToken);
+        if (applied is null || applied.Job != ReconcileJob.JobName || applied.MunicipalityCode != municipality.Value)
             throw new OperatorException(ExitCode.UsageError, $"実行番号 {appliedRunId} は nenkin-reconcile の実行ではありません。nenkin-admin runs で実行番号を確認してください。");
         var changes = await context.ReadAsync((c, ct) => SafeChanges.AppliedByAsync(c, municipality, appliedRunId, ct), cancellationToken);
         context.Counts["changes"] = changes.Count;
@@ -65,7 +67,7 @@ public sealed class ReconcileUndoJob(long appliedRunId, string? reportDirectory 
         }
         await context.CommitChunkAsync(async (connection, transaction, ct) =>
         {
-            await SafeChanges.ForgetAppliedAsync(connection, transaction, municipality, appliedRunId, ct);
+            await ReconcileStore.ForgetAppliedAsync(connection, transaction, municipality, appliedRunId, ct);
             return new RunCounts();
         }, "done", []);
 

@@ -14,7 +14,7 @@ namespace NenkinBatch.Jobs.Reconcile;
 /// period corrected), so a second row about the same thing finds it done, in a dry run exactly as with --apply:
 /// both give the same report.
 /// </summary>
-internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListFile> files, ReconcileReport report, bool apply)
+internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListFile> files, bool apply)
 {
     /// <summary>How far apart JPS's and the city's date of one 資格 event may be and still be the same event.</summary>
     private const int SameEventDays = 31;
@@ -47,7 +47,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         return text!;
     }
 
-    public void Add(StoredJpsRow row, MatchDecision decision)
+    public ReconcileReportRow Make(StoredJpsRow row, MatchDecision decision)
     {
         var result = row.Result.ToString(CultureInfo.InvariantCulture);
         var returned = row.Result == 1;
@@ -90,9 +90,9 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         }
         var others = decision.Others.Count == 0 ? "" : string.Join("; ", decision.Others.Where(o => o.Person != decision.Person)
             .Select(o => $"{matcher.Index[o.Person].AtenaNumber}({Score(o.Score)})"));
-        report.Add(new ReconcileReportRow(_run, _fileNames[row.FileId], row.LineNumber.ToString(CultureInfo.InvariantCulture), _filings.Describe(row.FilingCode),
+        return new ReconcileReportRow(_run, _fileNames[row.FileId], row.LineNumber.ToString(CultureInfo.InvariantCulture), _filings.Describe(row.FilingCode),
             _results.Entries.GetValueOrDefault(result, result), row.BasicPensionNumber ?? "", row.KanjiName ?? "", row.KanaName,
-            Cached(_dates, row.BirthDate, WarekiCodec.Describe), verdict, atena, score, evidence, differences, action, others));
+            Cached(_dates, row.BirthDate, WarekiCodec.Describe), verdict, atena, score, evidence, differences, action, others);
     }
 
     private static string Returned(StoredJpsRow row) =>
@@ -267,10 +267,10 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
     /// 機構未反映: a 資格 取得 or 喪失 on the city's file inside the period the lists cover, at least the configured days
     /// before its end, with no row of the lists about it. One report row per such change, in 宛名番号 order.
     /// </summary>
-    public void AddUnreflected(Decided decided, int afterDays)
+    public IEnumerable<ReconcileReportRow> Unreflected(Decided decided, int afterDays)
     {
         var (from, to) = decided.Window;
-        if (from > to) return;
+        if (from > to) yield break;
         var until = to.AddDays(-afterDays);
         var listNames = string.Join("、", files.Select(f => f.FileName));
         foreach (var i in Enumerable.Range(0, matcher.Index.Count).OrderBy(matcher.Index.AtenaRank))
@@ -279,18 +279,18 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
             foreach (var period in person.Periods)
             {
                 if (period.AcquiredOn >= from && period.AcquiredOn <= until && !decided.Filed.Contains((i, "01")))
-                    Unreflected(person, "01", $"資格取得年月日: 市={CalendarDate.ToIso(period.AcquiredOn)} 機構=該当行なし", listNames);
+                    yield return Unreflected(person, "01", $"資格取得年月日: 市={CalendarDate.ToIso(period.AcquiredOn)} 機構=該当行なし", listNames);
                 if (period.LostOn is { } lost && lost >= from && lost <= until && !decided.Filed.Contains((i, "02")))
-                    Unreflected(person, "02", $"資格喪失年月日: 市={CalendarDate.ToIso(lost)} 機構=該当行なし", listNames);
+                    yield return Unreflected(person, "02", $"資格喪失年月日: 市={CalendarDate.ToIso(lost)} 機構=該当行なし", listNames);
             }
         }
     }
 
-    private void Unreflected(PersonOnFile person, string filingCode, string difference, string listNames)
+    private ReconcileReportRow Unreflected(PersonOnFile person, string filingCode, string difference, string listNames)
     {
         var city = person.Candidate;
-        report.Add(new ReconcileReportRow(_run, listNames, "", _filings.Describe(filingCode), "", city.BasicPensionNumber ?? "", city.Name, city.NameKana,
-            Birth(city.BirthDate), Verdict.Unreflected, person.AtenaNumber, "", "", difference, "届書を機構へ送付したか、送付済みなら機構での処理状況を確認する", ""));
+        return new ReconcileReportRow(_run, listNames, "", _filings.Describe(filingCode), "", city.BasicPensionNumber ?? "", city.Name, city.NameKana,
+            Birth(city.BirthDate), Verdict.Unreflected, person.AtenaNumber, "", "", difference, "届書を機構へ送付したか、送付済みなら機構での処理状況を確認する", "");
     }
 
     private static string Birth(BirthDate birth) => birth.Date is { } date ? WarekiCodec.Describe(date)

@@ -76,28 +76,34 @@ public abstract record AuditKey
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A record keyed by a person's 宛名番号 alone.</summary>
+    public abstract record PersonRecordKey : AuditKey
+    {
+        private protected PersonRecordKey(MunicipalityCode municipality, string atenaNumber) : base(municipality) =>
+            AtenaNumber = Part(atenaNumber, nameof(atenaNumber));
+
+        public string AtenaNumber { get; }
+        private protected sealed override string Local => AtenaNumber;
+    }
+
     /// <summary>A person (宛名 and 年金基本): <c>121002/person/&lt;宛名番号&gt;</c>.</summary>
-    public sealed record PersonKey : AuditKey
+    public sealed record PersonKey : PersonRecordKey
     {
         public const string TableName = "person";
 
-        internal PersonKey(MunicipalityCode municipality, string atenaNumber) : base(municipality) => AtenaNumber = Part(atenaNumber, nameof(atenaNumber));
+        internal PersonKey(MunicipalityCode municipality, string atenaNumber) : base(municipality, atenaNumber) { }
 
-        public string AtenaNumber { get; }
         public override string Table => TableName;
-        private protected override string Local => AtenaNumber;
     }
 
     /// <summary>A person's 個人番号 (the audit row never holds the number): <c>121002/person_individual_number/&lt;宛名番号&gt;</c>.</summary>
-    public sealed record IndividualNumberKey : AuditKey
+    public sealed record IndividualNumberKey : PersonRecordKey
     {
         public const string TableName = "person_individual_number";
 
-        internal IndividualNumberKey(MunicipalityCode municipality, string atenaNumber) : base(municipality) => AtenaNumber = Part(atenaNumber, nameof(atenaNumber));
+        internal IndividualNumberKey(MunicipalityCode municipality, string atenaNumber) : base(municipality, atenaNumber) { }
 
-        public string AtenaNumber { get; }
         public override string Table => TableName;
-        private protected override string Local => AtenaNumber;
     }
 
     /// <summary>A 資格 period: <c>121002/qualification/&lt;宛名番号&gt;/&lt;取得日 YYYY-MM-DD&gt;</c>.</summary>

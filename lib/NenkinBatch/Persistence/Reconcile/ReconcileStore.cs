@@ -136,6 +136,13 @@ public static class ReconcileStore
         }
     }
 
+    /// <summary>After an undo: the lists that run applied count as not applied, so the next --apply takes them again.</summary>
+    public static Task ForgetAppliedAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, long appliedRunId,
+        CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE jps_result_reconciled SET applied_run_id = NULL WHERE municipality_code = @m AND applied_run_id = @run",
+            new { m = municipality.Value, run = appliedRunId }, transaction, cancellationToken: cancellationToken));
+
     internal static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();

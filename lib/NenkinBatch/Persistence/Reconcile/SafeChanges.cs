@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
-using Dapper;
 using NenkinBatch.Domain;
 using NenkinBatch.Persistence.Audit;
 
@@ -173,18 +172,6 @@ public static class SafeChanges
             ? key
             : throw new InvalidDataException($"audit row {change.AuditId.ToString(CultureInfo.InvariantCulture)}: its key names another municipality or table than the row");
     }
-
-    /// <summary>The job an applied run was recorded under, or null when no run of that number exists for the municipality.</summary>
-    public static Task<string?> JobOfRunAsync(DbConnection connection, MunicipalityCode municipality, long runId, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT job FROM batch_run WHERE run_id = @run AND municipality_code = @m", new { run = runId, m = municipality.Value }, cancellationToken: cancellationToken));
-
-    /// <summary>After an undo: the lists that run applied count as not applied, so the next --apply takes them again.</summary>
-    public static Task ForgetAppliedAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, long appliedRunId,
-        CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE jps_result_reconciled SET applied_run_id = NULL WHERE municipality_code = @m AND applied_run_id = @run",
-            new { m = municipality.Value, run = appliedRunId }, transaction, cancellationToken: cancellationToken));
 
     private static Statements Sql(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, CancellationToken cancellationToken) =>
         new(connection, transaction, municipality, cancellationToken);
