@@ -30,7 +30,10 @@ public sealed class ReconcileReport : IAsyncDisposable
         foreach (var verdict in Verdicts.All.Where(v => v != Verdict.Match))
         {
             var path = Path.Combine(directory, $".reconcile-{runId.ToString(CultureInfo.InvariantCulture)}-{(int)verdict}.spill");
-            _spills[verdict] = new BinaryWriter(new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose), Encoding.UTF8);
+            var stream = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.Delete, 1 << 16, FileOptions.DeleteOnClose);
+            // Gone from the folder at once where the system allows it, so that not even a killed run leaves one behind.
+            if (!OperatingSystem.IsWindows()) File.Delete(path);
+            _spills[verdict] = new BinaryWriter(stream, Encoding.UTF8);
         }
     }
 
@@ -48,8 +51,11 @@ public sealed class ReconcileReport : IAsyncDisposable
         foreach (var cell in cells) spill.Write(cell);
     }
 
-    /// <summary>Finishes both files and moves them to their final names; returns their paths.</summary>
-    public async Task CompleteAsync(IReadOnlyList<(string Label, string Value)> summary, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finishes both files and, when <paramref name="publish"/>, moves them to their final names. --apply publishes its
+    /// report only once its changes are applied (<see cref="Publish"/>); until then both wait, complete, as <c>.partial</c>.
+    /// </summary>
+    public async Task CompleteAsync(IReadOnlyList<(string Label, string Value)> summary, bool publish, CancellationToken cancellationToken)
     {
         await CloseCsvAsync();
         var partialXlsx = _xlsxPath + ".partial";
@@ -78,9 +84,31 @@ public sealed class ReconcileReport : IAsyncDisposable
             }
             await book.FinishAsync(cancellationToken);
         }
-        File.Move(_csvPath + ".partial", _csvPath, overwrite: true);
-        File.Move(partialXlsx, _xlsxPath, overwrite: true);
         _completed = true;
+        if (publish) Publish(_csvPath, _xlsxPath);
+    }
+
+    /// <summary>Moves a completed report to its final names; safe to repeat. Returns the paths, or nulls when the report is gone.</summary>
+    public static (string? Csv, string? Xlsx) Publish(string csvPath, string xlsxPath)
+    {
+        foreach (var path in new[] { csvPath, xlsxPath })
+        {
+            if (File.Exists(path + ".partial")) File.Move(path + ".partial", path, overwrite: true);
+        }
+        return (File.Exists(csvPath) ? csvPath : null, File.Exists(xlsxPath) ? xlsxPath : null);
+    }
+
+    /// <summary>
+    /// Removes what runs that did not finish left in the report folder (a killed run cannot clean up after itself). Called
+    /// under the job's lock, when no report of an unfinished --apply waits to be published.
+    /// </summary>
+    public static void RemoveLeftovers(string directory)
+    {
+        if (!Directory.Exists(directory)) return;
+        foreach (var pattern in new[] { "reconcile-*.csv.partial", "reconcile-*.xlsx.partial", ".reconcile-*.spill" })
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, pattern)) File.Delete(file);
+        }
     }
 
     private static IEnumerable<Cell[]> Spilled(Stream spill)

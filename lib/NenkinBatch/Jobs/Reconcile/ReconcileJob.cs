@@ -34,23 +34,31 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
 
     public override string Name => JobName;
 
-    /// <summary>Every run recomputes from the stored rows; safe changes already made are simply found made.</summary>
+    /// <summary>A report-only run recomputes from the stored rows; an --apply run killed half-way is continued from its plan (ContinueOpenPlanAsync).</summary>
     public override bool ResumesFromCheckpoint => false;
 
     public override string[] CountNames => ["rows", "match", "differs", "not_on_file", "review", "returned", "unreflected", "applied"];
 
     public override Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var scope = options.FileId is { } id ? $"ファイル番号 {id}"
-            : options.Since is { } since ? $"{CalendarDate.ToIso(since)} 以降に取り込んだ一覧表"
-            : options.Apply ? "未適用の一覧表" : "未照合の一覧表";
         var mode = options.Apply ? "適用（--apply）" : "ドライラン（報告のみ）";
-        return Task.FromResult(($"{scope}、{mode}", $"{scope}|{(options.Apply ? "apply" : "report")}"));
+        return Task.FromResult(($"{Scope}、{mode}", ScopeKey));
     }
+
+    private string Scope => options.FileId is { } id ? $"ファイル番号 {id}"
+        : options.Since is { } since ? $"{CalendarDate.ToIso(since)} 以降に取り込んだ一覧表"
+        : options.Apply ? "未適用の一覧表" : "未照合の一覧表";
+
+    private string ScopeKey => $"{Scope}|{(options.Apply ? "apply" : "report")}";
 
     public override async Task<JobOutcome> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
     {
         var municipality = context.Municipality;
+        var reportDirectory = options.ReportDirectory ?? context.Settings.ReportDirectory;
+        var apply = options.Apply && !context.DryRun;
+        if (apply && await ContinueOpenPlanAsync(context, cancellationToken) is { } continued) return continued;
+        ReconcileReport.RemoveLeftovers(reportDirectory);
+
         var files = SelectFiles(await context.ReadAsync((c, ct) => ReconcileStore.ListFilesAsync(c, municipality, ct), cancellationToken));
         if (files.Count == 0)
         {
@@ -73,11 +81,18 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         var decided = await DecideAsync(context, matcher, files, cancellationToken);
         context.Log.Info("{0:N0} 行の該当者を判定しました（{1:F1} 秒）。", decided.Decisions.Count, phase.Elapsed.TotalSeconds);
         phase.Restart();
-        var reportDirectory = options.ReportDirectory ?? context.Settings.ReportDirectory;
+        if (apply)
+        {
+            await context.CommitChunkAsync(async (connection, transaction, ct) =>
+            {
+                await ReconcilePlans.BeginAsync(connection, transaction, municipality, context.RunId, ScopeKey, Scope, files.Select(f => f.FileId), ct);
+                return new RunCounts();
+            }, "plan", []);
+        }
         await using var report = new ReconcileReport(reportDirectory, context.RunId);
-        var writer = new ReportRows(context, matcher, files, options.Apply);
+        var writer = new ReportRows(context, matcher, files, apply);
 
-        // Rows are made (and --apply's changes committed) a batch ahead on a task of their own while this one writes them.
+        // Rows are made (and --apply's changes kept in the plan) a batch ahead on a task of their own while this one writes them.
         var row = decided.Decisions.Count;
         var total = files.Sum(f => f.RowCount);
         var written = 0L;
@@ -90,28 +105,117 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         context.Log.Info("照合結果を書きました（{0:F1} 秒）。", phase.Elapsed.TotalSeconds);
         phase.Restart();
 
-        await context.CommitChunkAsync(async (connection, transaction, ct) =>
+        var summary = new (string, string)[]
         {
-            await ReconcileStore.MarkAsync(connection, transaction, municipality, files.Select(f => f.FileId), context.RunId, options.Apply, ct);
-            return new RunCounts();
-        }, "done", []);
-
-        await report.CompleteAsync(
-        [
             ("実行番号", context.RunId.ToString(CultureInfo.InvariantCulture)),
             ("作成日時", BusinessClock.ToTokyo(context.Clock.GetUtcNow()).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
             ("一覧表", string.Join("、", files.Select(f => f.FileName))),
             ("モード", options.Apply ? "適用（安全な提案を実行済み）" : "ドライラン（何も変更していません）"),
             ("照合行数", row.ToString("N0", CultureInfo.InvariantCulture)),
-        ], cancellationToken);
-
-        context.Log.Info("Excel ファイルを書きました（{0:F1} 秒）。", phase.Elapsed.TotalSeconds);
-        var counts = context.Counts;
+        };
+        var counts = new RunCounts(CountNames);
         foreach (var (verdict, count) in report.Counts) counts[CountName(verdict)] = count;
         counts["rows"] = row;
-        context.Log.Info("判定別: {0}", string.Join("、", Verdicts.All.Select(v => $"{v.Label()} {report.Counts.GetValueOrDefault(v):N0}")));
-        if (options.Apply) context.Log.Info("適用した変更 {0:N0} 件（監査ログに記録、nenkin-reconcile undo {1} で取り消せます）", counts["applied"], context.RunId);
-        context.Log.Info("照合結果: {0}（Excel: {1}）", report.CsvPath, report.XlsxPath);
+        if (apply)
+        {
+            // The report is complete before anything changes, and published once everything is applied.
+            await report.CompleteAsync(summary, publish: false, cancellationToken);
+            var plan = new ReconcilePlan(context.RunId, ScopeKey, Scope, files.Select(f => f.FileId).ToList(), PlanState.Ready, writer.PlannedChunks, 0,
+                counts.ToJson(), report.CsvPath, report.XlsxPath);
+            await context.CommitChunkAsync(async (connection, transaction, ct) =>
+            {
+                await ReconcilePlans.ReadyAsync(connection, transaction, plan.RunId, plan.ChunkCount, plan.Counts!, plan.ReportCsv!, plan.ReportXlsx!, ct);
+                return new RunCounts();
+            }, "plan:ready", []);
+            context.Log.Info("Excel ファイルを書きました（{0:F1} 秒）。", phase.Elapsed.TotalSeconds);
+            return await ApplyPlanAsync(context, plan, cancellationToken);
+        }
+
+        await context.CommitChunkAsync(async (connection, transaction, ct) =>
+        {
+            await ReconcileStore.MarkAsync(connection, transaction, municipality, files.Select(f => f.FileId), context.RunId, applied: false, ct);
+            return new RunCounts();
+        }, "done", []);
+        await report.CompleteAsync(summary, publish: true, cancellationToken);
+        context.Log.Info("Excel ファイルを書きました（{0:F1} 秒）。", phase.Elapsed.TotalSeconds);
+        return Finish(context, counts, report.CsvPath, report.XlsxPath, null);
+    }
+
+    /// <summary>
+    /// An --apply run killed after deciding is continued, not decided again against records it already changed: its report
+    /// and its changes stand (a plan of another scope must be finished first). One killed while still deciding changed
+    /// nothing and is forgotten.
+    /// </summary>
+    private async Task<JobOutcome?> ContinueOpenPlanAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var open = await context.ReadAsync((c, ct) => ReconcilePlans.OpenAsync(c, context.Municipality, ct), cancellationToken);
+        if (open is null) return null;
+        if (open.State == PlanState.Planning)
+        {
+            await context.CommitChunkAsync(async (connection, transaction, ct) =>
+            {
+                await ReconcilePlans.DiscardAsync(connection, transaction, open.RunId, ct);
+                return new RunCounts();
+            }, "plan:discarded", []);
+            context.Log.Info("実行番号 {0} は判定の途中で止まっていました（何も変更していません）。判定からやり直します。", open.RunId);
+            return null;
+        }
+        if (!string.Equals(open.ScopeKey, ScopeKey, StringComparison.Ordinal))
+            throw new OperatorException(ExitCode.RefusedBySafetyRule,
+                $"実行番号 {open.RunId} の適用（{open.Scope}）が途中で止まっています。先に同じ指定で nenkin-reconcile --apply を再実行して完了させてから、この指定で実行してください。");
+        context.Log.Info("実行番号 {0} の適用が途中で止まっていました。判定はやり直さず、その照合結果のまま続き（{1:N0} / {2:N0} 区切り目から）を適用します。",
+            open.RunId, open.AppliedChunks + 1, open.ChunkCount);
+        return await ApplyPlanAsync(context, open, cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies a plan's changes from its first chunk not applied, each chunk with its audit rows under the planning run's number
+    /// (so the changes, their audit and undo are one run's however often it was continued), then publishes its report.
+    /// </summary>
+    private static async Task<JobOutcome> ApplyPlanAsync(JobContext context, ReconcilePlan plan, CancellationToken cancellationToken)
+    {
+        var municipality = context.Municipality;
+        var audit = context.Store.CreateAuditWriter();
+        for (var chunk = plan.AppliedChunks; chunk < plan.ChunkCount; chunk++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var number = chunk;
+            await context.CommitChunkAsync(async (connection, transaction, ct) =>
+            {
+                var changes = await ReconcilePlans.ReadChunkAsync(connection, transaction, plan.RunId, number, ct);
+                if (!await ReconcilePlans.ChunkAppliedAsync(connection, transaction, plan.RunId, number, ct))
+                    throw new InvalidOperationException($"reconcile plan {plan.RunId}: chunk {number} was applied by another run");
+                var entries = await SafeChanges.ApplyAsync(connection, transaction, municipality, plan.RunId, changes, ct);
+                await audit.WriteAsync(connection, transaction, municipality, plan.RunId, context.JobName, context.Clock.GetUtcNow(), entries, ct);
+                var counts = new RunCounts();
+                counts["applied"] = entries.Count;
+                return counts;
+            }, "apply:" + (number + 1).ToString(CultureInfo.InvariantCulture), []);
+        }
+        var (csv, xlsx) = ReconcileReport.Publish(plan.ReportCsv!, plan.ReportXlsx!);
+        if (csv is null)
+            context.Log.Warn("実行番号 {0} の照合結果 {1} が見つかりません（途中で削除された可能性があります）。変更の記録は監査ログにあります。", plan.RunId, plan.ReportCsv);
+        await context.CommitChunkAsync(async (connection, transaction, ct) =>
+        {
+            await ReconcileStore.MarkAsync(connection, transaction, municipality, plan.FileIds, plan.RunId, applied: true, ct);
+            await ReconcilePlans.FinishAsync(connection, transaction, plan.RunId, context.RunId, ct);
+            return new RunCounts();
+        }, "done", []);
+
+        var counts = RunCounts.FromJson(plan.Counts!);
+        counts["applied"] = context.Counts["applied"];
+        return Finish(context, counts, csv ?? plan.ReportCsv!, xlsx ?? plan.ReportXlsx!, plan.RunId);
+    }
+
+    private static JobOutcome Finish(JobContext context, RunCounts counts, string csvPath, string xlsxPath, long? appliedAs)
+    {
+        context.Counts = counts;
+        context.Log.Info("判定別: {0}", string.Join("、", Verdicts.All.Select(v => $"{v.Label()} {counts[CountName(v)]:N0}")));
+        if (appliedAs is { } run)
+        {
+            context.Log.Info("適用した変更 {0:N0} 件（監査ログに実行番号 {1} として記録、nenkin-reconcile undo {1} で取り消せます）", counts["applied"], run);
+        }
+        context.Log.Info("照合結果: {0}（Excel: {1}）", csvPath, xlsxPath);
         return new JobOutcome(false);
     }
 
@@ -140,11 +244,12 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
             foreach (var stored in batch)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                yield return writer.Make(stored, decided.Decisions[row++]);
-                if (writer.PendingChanges >= context.Settings.ChunkSize) await writer.CommitAsync(row);
+                var supersededBy = decided.Superseded.TryGetValue(row, out var later) ? later : ((long, long)?)null;
+                yield return writer.Make(stored, decided.Decisions[row++], supersededBy);
+                if (writer.PendingChanges >= context.Settings.ChunkSize) await writer.KeepAsync();
             }
         }
-        await writer.CommitAsync(row);
+        await writer.KeepAsync();
         foreach (var unreflected in writer.Unreflected(decided, context.Settings.UnreflectedAfterDays)) yield return unreflected;
     }
 
@@ -169,6 +274,8 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
     {
         var decided = new Decided();
         var identities = new Dictionary<int, (string? Pension, byte[]? Digest, bool Conflict)>();
+        var events = new List<Decided.EventRow>();
+        var sentToReview = new HashSet<int>();
         var total = files.Sum(f => f.RowCount);
         var kanji = matcher.Comparer.Kanji;
         var parallel = new ParallelOptions { CancellationToken = cancellationToken };
@@ -190,6 +297,9 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
                     || (row.NumberDigest is { } d && seen.Digest is { } e && !d.AsSpan().SequenceEqual(e));
                 identities[person] = (seen.Pension ?? row.BasicPensionNumber, seen.Digest ?? row.NumberDigest, conflict);
                 decided.Filed.Add((person, row.FilingCode));
+                if (row.Result == 0 && (row.LostOn ?? row.AcquiredOn) is { } date)
+                    events.Add(new Decided.EventRow(person, row.FilingCode, row.LostOn is not null, date, row.ProcessedOn, decided.Decisions.Count - 1, row.FileId, row.LineNumber,
+                        (row.AcquiredOn, row.InsuredCategory, row.AcquisitionReason, row.LostOn, row.LossReason)));
             }
             context.Progress.Report(decided.Decisions.Count, decided.Decisions.Count / (2.0 * Math.Max(total, 1)));
         }
@@ -197,9 +307,12 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         {
             var decision = decided.Decisions[i];
             if (decision.Kind != MatchKind.Automatic || !identities[decision.Person].Conflict) continue;
+            sentToReview.Add(i);
             decided.Decisions[i] = new MatchDecision(MatchKind.Review, null, [decision.Best!.Value, .. decision.Others],
                 $"同じ人（宛名番号 {matcher.Index[decision.Person].AtenaNumber}）に異なる基礎年金番号または個人番号の行があります");
         }
+        events.RemoveAll(e => sentToReview.Contains(e.Row));
+        decided.FoldEvents(events, ReportRows.SameEventDays);
         return decided;
     }
 
@@ -222,6 +335,41 @@ internal sealed class Decided
     public DecisionList Decisions { get; } = new();
     public (DateOnly From, DateOnly To) Window { get; set; } = (DateOnly.MaxValue, DateOnly.MinValue);
     public HashSet<(int Person, string FilingCode)> Filed { get; } = [];
+
+    /// <summary>
+    /// 処理済 rows about an event another row of the lists also reports, later: by row, the line that is applied instead.
+    /// One event gets one change, JPS's latest word on it — two rows applied in turn would switch the date back and forth.
+    /// </summary>
+    public Dictionary<int, (long FileId, long Line)> Superseded { get; } = [];
+
+    /// <summary>What one 処理済 row matched beyond doubt says about a 資格 event, for finding rows about the same event.</summary>
+    internal readonly record struct EventRow(int Person, string FilingCode, bool Loss, DateOnly Date, DateOnly ProcessedOn, int Row, long FileId, long Line,
+        (DateOnly?, int?, string?, DateOnly?, string?) Says);
+
+    /// <summary>
+    /// Rows of one person and kind of filing whose dates lie within <paramref name="sameEventDays"/> of each other are one
+    /// event; the rows that say otherwise than its latest (by 処理年月日, then list order) are superseded. Rows that say the
+    /// same (one list imported in both layouts) are not: the second simply finds the change made.
+    /// </summary>
+    public void FoldEvents(List<EventRow> events, int sameEventDays)
+    {
+        foreach (var group in events.GroupBy(e => (e.Person, e.FilingCode, e.Loss)))
+        {
+            var rows = group.OrderBy(e => e.Date).ToList();
+            var start = 0;
+            for (var i = 1; i <= rows.Count; i++)
+            {
+                if (i < rows.Count && rows[i].Date.DayNumber - rows[i - 1].Date.DayNumber <= sameEventDays) continue;
+                if (i - start > 1)
+                {
+                    var cluster = rows.GetRange(start, i - start);
+                    var latest = cluster.MaxBy(e => (e.ProcessedOn, e.Row));
+                    foreach (var row in cluster.Where(e => e.Says != latest.Says)) Superseded[row.Row] = (latest.FileId, latest.Line);
+                }
+                start = i;
+            }
+        }
+    }
 }
 
 /// <summary>

@@ -14,22 +14,27 @@ namespace NenkinBatch.Jobs.Reconcile;
 /// exit 10). Runs under reconcile's own lock, so it never races a reconcile; safe to rerun: a change already
 /// reverted is recognised as such.
 /// </summary>
-public sealed class ReconcileUndoJob(long appliedRunId, string? reportDirectory = null) : Job
+public sealed class ReconcileUndoJob(long givenRunId, string? reportDirectory = null) : Job
 {
     public override string Name => ReconcileJob.JobName;
     public override bool ResumesFromCheckpoint => false;
     public override string[] CountNames => ["changes", "reverted", "already_reverted", "not_reverted"];
 
     public override Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken) =>
-        Task.FromResult(($"実行番号 {appliedRunId} の適用の取り消し（undo）", $"undo|{appliedRunId}"));
+        Task.FromResult(($"実行番号 {givenRunId} の適用の取り消し（undo）", $"undo|{givenRunId}"));
 
     public override async Task<JobOutcome> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
     {
         var municipality = context.Municipality;
         var applied = await DatabaseWork.RunAsync(context.Resilience,
-            ct => new ValueTask<RunRecord?>(new RunRegistry(context.Store, context.Clock).GetAsync(appliedRunId, ct)), cancellationToken);
+            ct => new ValueTask<RunRecord?>(new RunRegistry(context.Store, context.Clock).GetAsync(givenRunId, ct)), cancellationToken);
         if (applied is null || applied.Job != ReconcileJob.JobName || applied.MunicipalityCode != municipality.Value)
-            throw new OperatorException(ExitCode.UsageError, $"実行番号 {appliedRunId} は nenkin-reconcile の実行ではありません。nenkin-admin runs で実行番号を確認してください。");
+            throw new OperatorException(ExitCode.UsageError, $"実行番号 {givenRunId} は nenkin-reconcile の実行ではありません。nenkin-admin runs で実行番号を確認してください。");
+        // A run that finished another's interrupted --apply stands for that run: the changes are recorded under its number.
+        var appliedRunId = await context.ReadAsync((c, ct) => ReconcilePlans.PlanningRunOfAsync(c, givenRunId, ct), cancellationToken);
+        if (await context.ReadAsync((c, ct) => ReconcilePlans.OpenAsync(c, municipality, ct), cancellationToken) is { State: PlanState.Ready } open && open.RunId == appliedRunId)
+            throw new OperatorException(ExitCode.RefusedBySafetyRule,
+                $"実行番号 {appliedRunId} の適用は途中で止まっています。先に同じ指定で nenkin-reconcile --apply を再実行して完了させてから取り消してください。");
         var changes = await context.ReadAsync((c, ct) => SafeChanges.AppliedByAsync(c, municipality, appliedRunId, ct), cancellationToken);
         context.Counts["changes"] = changes.Count;
         if (changes.Count == 0)

@@ -17,7 +17,7 @@ namespace NenkinBatch.Jobs.Reconcile;
 internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListFile> files, bool apply)
 {
     /// <summary>How far apart JPS's and the city's date of one 資格 event may be and still be the same event.</summary>
-    private const int SameEventDays = 31;
+    public const int SameEventDays = 31;
 
     private readonly string _run = context.RunId.ToString(CultureInfo.InvariantCulture);
     private readonly Dictionary<long, string> _fileNames = files.ToDictionary(f => f.FileId, f => f.FileName);
@@ -47,7 +47,8 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         return text!;
     }
 
-    public ReconcileReportRow Make(StoredJpsRow row, MatchDecision decision)
+    /// <param name="supersededBy">The line applied instead of this one, when a later row of the lists reports the same event.</param>
+    public ReconcileReportRow Make(StoredJpsRow row, MatchDecision decision, (long FileId, long Line)? supersededBy)
     {
         var result = row.Result.ToString(CultureInfo.InvariantCulture);
         var returned = row.Result == 1;
@@ -68,7 +69,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
             }
             else
             {
-                var (found, actions) = Assess(row, best, person);
+                var (found, actions) = Assess(row, best, person, supersededBy);
                 verdict = found.Count == 0 ? Verdict.Match : Verdict.Differs;
                 differences = string.Join("; ", found);
                 if (row.Result == 0) actions.Add("機構の処理済を記録");
@@ -99,7 +100,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         string.Join(" ", new[] { row.ErrorCode, row.ErrorText }.Where(s => !string.IsNullOrEmpty(s))) is { Length: > 0 } text ? $"返戻理由: {text}" : "返戻理由の記載なし";
 
     /// <summary>What differs between the row and the person it is matched to, and what to do about each difference.</summary>
-    private (List<string> Differences, List<string> Actions) Assess(StoredJpsRow row, Scored match, PersonOnFile person)
+    private (List<string> Differences, List<string> Actions) Assess(StoredJpsRow row, Scored match, PersonOnFile person, (long FileId, long Line)? supersededBy)
     {
         var differences = new List<string>();
         var actions = new List<string>();
@@ -149,13 +150,19 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
             differences.Add($"住所: 機構={row.Address} 市={city.Address}");
             actions.Add("機構の住所が古い場合は住所変更の届出状況を確認する");
         }
-        if (processed) AssessPeriods(row, person, differences, actions);
-        if (processed) _pending.Add(new RecordFiling(person.AtenaNumber, row));
+        if (processed)
+        {
+            AssessPeriods(row, person, differences, actions, change: supersededBy is null);
+            if (supersededBy is { } later)
+                actions.Add($"同じ届出の後の処理結果（{_fileNames[later.FileId]} {later.Line.ToString(CultureInfo.InvariantCulture)}行目）を適用するため、この行の資格は変更しない");
+        }
+        if (processed) _pending.Add(RecordFiling.Of(person.AtenaNumber, row));
         return (differences, actions);
     }
 
     /// <summary>資格: a 処理済 row's 取得日/種別 and 喪失日/事由 against the city's periods; a near date is the same event, corrected.</summary>
-    private void AssessPeriods(StoredJpsRow row, PersonOnFile person, List<string> differences, List<string> actions)
+    /// <param name="change">False for a row another row about the same event supersedes: its differences are reported, nothing is changed.</param>
+    private void AssessPeriods(StoredJpsRow row, PersonOnFile person, List<string> differences, List<string> actions, bool change)
     {
         var periods = person.Periods;
         if (row.AcquiredOn is { } acquired)
@@ -167,7 +174,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
                 if (row.InsuredCategory is { } category && category != period.InsuredCategory)
                 {
                     differences.Add($"被保険者種別: 機構={category} 市={period.InsuredCategory}");
-                    Correct(person, same, period with { InsuredCategory = category }, "被保険者種別を機構の処理結果に合わせる", actions);
+                    Correct(person, same, period with { InsuredCategory = category }, "被保険者種別を機構の処理結果に合わせる", actions, change);
                 }
             }
             else
@@ -181,7 +188,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
                     {
                         AcquiredOn = acquired, InsuredCategory = row.InsuredCategory ?? period.InsuredCategory,
                         AcquisitionReason = row.AcquisitionReason ?? period.AcquisitionReason,
-                    }, "資格取得年月日を機構の処理結果に合わせる", actions);
+                    }, "資格取得年月日を機構の処理結果に合わせる", actions, change);
                 }
                 else
                 {
@@ -199,7 +206,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
                 if (row.LossReason is { } reason && reason != period.LossReason)
                 {
                     differences.Add($"喪失事由: 機構={reason} 市={period.LossReason ?? "なし"}");
-                    Correct(person, same, period with { LossReason = reason }, "喪失事由を機構の処理結果に合わせる", actions);
+                    Correct(person, same, period with { LossReason = reason }, "喪失事由を機構の処理結果に合わせる", actions, change);
                 }
             }
             else
@@ -210,7 +217,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
                     var period = periods[target];
                     differences.Add($"資格喪失年月日: 機構={CalendarDate.ToIso(lost)} 市={(period.LostOn is { } l ? CalendarDate.ToIso(l) : "なし")}");
                     Correct(person, target, period with { LostOn = lost, LossReason = row.LossReason ?? period.LossReason },
-                        "資格喪失年月日を機構の処理結果に合わせる", actions);
+                        "資格喪失年月日を機構の処理結果に合わせる", actions, change);
                 }
                 else
                 {
@@ -233,16 +240,20 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         return best;
     }
 
-    private void Correct(PersonOnFile person, int index, PeriodOnFile after, string action, List<string> actions)
+    private void Correct(PersonOnFile person, int index, PeriodOnFile after, string action, List<string> actions, bool change)
     {
+        if (!change) return;
         actions.Add(action);
         var before = person.Periods[index];
         person.Periods[index] = after with { UpdatedRunId = context.RunId };
         _pending.Add(new UpdatePeriod(person.AtenaNumber, before, after));
     }
 
-    /// <summary>Applies the collected safe changes in one transaction with their audit rows (only with --apply; a dry run just forgets them).</summary>
-    public async Task CommitAsync(long rowsDone)
+    /// <summary>
+    /// Keeps the safe changes collected so far as the next chunk of the run's plan (with --apply; a report-only run just
+    /// forgets them). Nothing is changed yet: the plan is applied once the report is written (<see cref="ReconcileJob"/>).
+    /// </summary>
+    public async Task KeepAsync()
     {
         if (_pending.Count == 0) return;
         if (!apply)
@@ -252,16 +263,16 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         }
         var changes = _pending.ToList();
         _pending.Clear();
-        var audit = context.Store.CreateAuditWriter();
+        var chunk = PlannedChunks++;
         await context.CommitChunkAsync(async (connection, transaction, ct) =>
         {
-            var entries = await SafeChanges.ApplyAsync(connection, transaction, context.Municipality, context.RunId, changes, ct);
-            await audit.WriteAsync(connection, transaction, context.Municipality, context.RunId, context.JobName, context.Clock.GetUtcNow(), entries, ct);
-            var counts = new RunCounts();
-            counts["applied"] = entries.Count;
-            return counts;
-        }, "row:" + rowsDone.ToString(CultureInfo.InvariantCulture), []);
+            await ReconcilePlans.AddChunkAsync(connection, transaction, context.RunId, chunk, changes, ct);
+            return new RunCounts();
+        }, "plan:" + chunk.ToString(CultureInfo.InvariantCulture), []);
     }
+
+    /// <summary>How many chunks of changes the plan has kept.</summary>
+    public int PlannedChunks { get; private set; }
 
     /// <summary>
     /// 機構未反映: a 資格 取得 or 喪失 on the city's file inside the period the lists cover, at least the configured days

@@ -1,12 +1,20 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using NenkinBatch.Domain;
 using NenkinBatch.Persistence.Audit;
 
 namespace NenkinBatch.Persistence.Reconcile;
 
-/// <summary>A change <c>--apply</c> makes on its own: only these three kinds, each on a person matched beyond doubt.</summary>
+/// <summary>
+/// A change <c>--apply</c> makes on its own: only these three kinds, each on a person matched beyond doubt. Kept as JSON in
+/// the run's plan between deciding and applying (<see cref="ReconcilePlans"/>).
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(FillPensionNumber), "fill_pension_number")]
+[JsonDerivedType(typeof(UpdatePeriod), "update_period")]
+[JsonDerivedType(typeof(RecordFiling), "record_filing")]
 public abstract record SafeChange(string AtenaNumber);
 
 /// <summary>Fill a 基礎年金番号 the city does not have (and nobody else on file has).</summary>
@@ -15,8 +23,12 @@ public sealed record FillPensionNumber(string AtenaNumber, string Number, long U
 /// <summary>Set a 資格 period's dates, 種別 and 事由 to what JPS processed.</summary>
 public sealed record UpdatePeriod(string AtenaNumber, PeriodOnFile Before, PeriodOnFile After) : SafeChange(AtenaNumber);
 
-/// <summary>Record that JPS processed a filing of the person.</summary>
-public sealed record RecordFiling(string AtenaNumber, StoredJpsRow Row) : SafeChange(AtenaNumber);
+/// <summary>Record that JPS processed a filing of the person (the list line that says so).</summary>
+public sealed record RecordFiling(string AtenaNumber, long FileId, long LineNumber, string FilingCode, DateOnly ReceivedOn, DateOnly ProcessedOn)
+    : SafeChange(AtenaNumber)
+{
+    public static RecordFiling Of(string atenaNumber, StoredJpsRow row) => new(atenaNumber, row.FileId, row.LineNumber, row.FilingCode, row.ReceivedOn, row.ProcessedOn);
+}
 
 /// <summary>
 /// Applies safe changes and reverts them. Every statement is conditional on the state the change was
@@ -56,16 +68,15 @@ public static class SafeChanges
                         audit.Add(new AuditEntry(AuditKey.Qualification(municipality, update.AtenaNumber, a.AcquiredOn), "UPDATE",
                             AuditEntry.Snapshot(PeriodState.Of(b)), AuditEntry.Snapshot(PeriodState.Of(a with { UpdatedRunId = runId })), false));
                     break;
-                case RecordFiling filing:
-                    var row = filing.Row;
+                case RecordFiling row:
                     if (await Sql(connection, transaction, municipality, cancellationToken).ExecuteAsync("""
                         INSERT INTO jps_filing_processed (municipality_code, file_id, line_number, atena_number, filing_code, received_on, processed_on, recorded_run_id)
                         VALUES (@m, @f, @l, @a, @code, @received, @processed, @run)
                         ON CONFLICT (municipality_code, file_id, line_number) DO NOTHING
-                        """, ("f", row.FileId), ("l", row.LineNumber), ("a", filing.AtenaNumber), ("code", row.FilingCode),
+                        """, ("f", row.FileId), ("l", row.LineNumber), ("a", row.AtenaNumber), ("code", row.FilingCode),
                         ("received", row.ReceivedOn), ("processed", row.ProcessedOn), ("run", runId)) == 1)
                         audit.Add(new AuditEntry(AuditKey.Filing(municipality, row.FileId, row.LineNumber), "INSERT", null,
-                            AuditEntry.Snapshot(new FilingState(filing.AtenaNumber, row.FilingCode, CalendarDate.ToIso(row.ReceivedOn), CalendarDate.ToIso(row.ProcessedOn))), false));
+                            AuditEntry.Snapshot(new FilingState(row.AtenaNumber, row.FilingCode, CalendarDate.ToIso(row.ReceivedOn), CalendarDate.ToIso(row.ProcessedOn))), false));
                     break;
             }
         }
