@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using NenkinBatch.Foundation;
+using NenkinBatch.Formats;
 using NenkinBatch.Formats.Reports;
 using NenkinBatch.Jobs.Import;
 using NenkinBatch.Jobs.LoadMembers;
@@ -156,6 +157,49 @@ public class ReconcileJobTests
         var again = await InProcess.RunAsync(new ReconcileUndoJob(run), database.Settings());
         again.ExitCode.ShouldBe(0, again.Error);
         (await BusinessDataAsync(database)).ShouldBe(before);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Apply_TwoRowsAboutOneEventWithDifferentDates_TheLatestWins_ApplyTwiceIsANoOp_UndoOfEitherRunWorks(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        // The sample list, and JPS's later word on 佐藤 晃's 喪失 (08-01 in line 20): 08-05, processed two days after.
+        var sample = File.ReadAllLines(Path.Combine(SampleCity, CityFiles.JpsCsvFile), TextEncodings.Cp932Strict);
+        var first = sample.Single(l => l.Contains(",5159331005,", StringComparison.Ordinal));
+        first.ShouldContain(",9080816,9080823,");
+        var later = first.Replace(",9080816,9080823,", ",9080816,9080825,", StringComparison.Ordinal).Replace(",9080801,14,", ",9080805,14,", StringComparison.Ordinal);
+        var list = Path.Combine(database.Directory, "jps-result-corrected.csv");
+        File.WriteAllLines(list, [.. sample, later], TextEncodings.Cp932Strict);
+        (await InProcess.RunAsync(new LoadMembersJob(Path.Combine(SampleCity, CityFiles.MembersFile)), database.Settings())).ExitCode.ShouldBe(0);
+        (await ImportJobTests.ImportAsync(database, new ImportOptions { Files = [list] })).Run.ExitCode.ShouldBe(0);
+        var before = await BusinessDataAsync(database);
+        const string lossOf = "SELECT lost_on FROM qualification WHERE atena_number = '1000002050' ORDER BY acquired_on DESC";
+
+        var (apply, counts) = await ReconcileAsync(database, new ReconcileOptions { Apply = true });
+
+        apply.ExitCode.ShouldBe(0, apply.Error);
+        (await database.RowsAsync(lossOf)).First().ShouldBe("2026-08-05");
+        var run = RunIdOf(apply);
+        // One change for the event, not one per row: the 喪失日 was set once.
+        (await database.CountAsync("audit_log", $"run_id = {run} AND table_name = 'qualification' AND record_key LIKE '121002/qualification/1000002050/%'")).ShouldBe(1);
+        var report = File.ReadAllLines(ReportOf(database, apply));
+        report.Single(l => l.Contains(",5159331005,", StringComparison.Ordinal) && l.Contains("2026-08-01", StringComparison.Ordinal))
+            .ShouldContain($"同じ届出の後の処理結果（jps-result-corrected.csv {(await database.RowsAsync("SELECT max(line_number) FROM jps_result")).Single()}行目）を適用するため");
+        var applied = await BusinessDataAsync(database);
+
+        var (twice, twiceCounts) = await ReconcileAsync(database, new ReconcileOptions { Apply = true, FileId = 1 });
+
+        twice.ExitCode.ShouldBe(0, twice.Error);
+        twiceCounts["applied"].ShouldBe(0);
+        (await database.CountAsync("audit_log", $"run_id = {RunIdOf(twice)}")).ShouldBe(0);
+        (await BusinessDataAsync(database)).ShouldBe(applied);
+        (await InProcess.RunAsync(new ReconcileUndoJob(RunIdOf(twice)), database.Settings())).ExitCode.ShouldBe(0);
+        (await BusinessDataAsync(database)).ShouldBe(applied);
+        var undo = await InProcess.RunAsync(new ReconcileUndoJob(run), database.Settings());
+        undo.ExitCode.ShouldBe(0, undo.Error);
+        (await BusinessDataAsync(database)).ShouldBe(before);
+        counts["applied"].ShouldBeGreaterThan(0);
     }
 
     [Theory]
