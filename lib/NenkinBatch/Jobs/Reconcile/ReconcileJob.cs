@@ -156,7 +156,7 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
             {
                 await ReconcilePlans.DiscardAsync(connection, transaction, open.RunId, ct);
                 return new RunCounts();
-            }, "plan:discarded", []);
+            }, "discarded", []);
             context.Log.Info("実行番号 {0} は判定の途中で止まっていました（何も変更していません）。判定からやり直します。", open.RunId);
             return null;
         }

@@ -204,6 +204,25 @@ public class ReconcileJobTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task DryRun_RemovesWhatKilledRunsLeftInTheReportFolder_AndLeavesNoScratchOfItsOwn(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        await LoadAndImportAsync(database, SampleCity, CityFiles.JpsCsvFile);
+        Directory.CreateDirectory(database.ReportDirectory);
+        string[] leftovers = ["reconcile-1.csv.partial", "reconcile-1.xlsx.partial", ".reconcile-1-3.spill", "reconcile-0.csv"];
+        foreach (var file in leftovers) await File.WriteAllTextAsync(Path.Combine(database.ReportDirectory, file), "x");
+
+        var (run, _) = await ReconcileAsync(database);
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        var id = RunIdOf(run);
+        // A finished report of another run is the clerks' and stays.
+        Directory.GetFiles(database.ReportDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal)
+            .ShouldBe(["reconcile-0.csv", $"reconcile-{id}.csv", $"reconcile-{id}.xlsx"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
     public async Task Undo_LeavesARowChangedSinceTheApply_AndListsIt(string kind)
     {
         await using var database = await TestDatabase.CreateMigratedAsync(kind);
