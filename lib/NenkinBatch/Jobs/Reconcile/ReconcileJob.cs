@@ -353,23 +353,33 @@ internal sealed class Decided
     /// </summary>
     public void FoldEvents(List<EventRow> events, int sameEventDays)
     {
-        foreach (var group in events.GroupBy(e => (e.Person, e.FilingCode, e.Loss)))
+        // Sorted in place and scanned: a million-row list must not pay for a grouping of its rows.
+        events.Sort((a, b) => (a.Person, a.Loss).CompareTo((b.Person, b.Loss)) is var byPerson and not 0 ? byPerson
+            : string.CompareOrdinal(a.FilingCode, b.FilingCode) is var byFiling and not 0 ? byFiling
+            : (a.Date, a.Row).CompareTo((b.Date, b.Row)));
+        var start = 0;
+        for (var i = 1; i <= events.Count; i++)
         {
-            var rows = group.OrderBy(e => e.Date).ToList();
-            var start = 0;
-            for (var i = 1; i <= rows.Count; i++)
+            if (i < events.Count && SameEvent(events[i - 1], events[i], sameEventDays)) continue;
+            if (i - start > 1)
             {
-                if (i < rows.Count && rows[i].Date.DayNumber - rows[i - 1].Date.DayNumber <= sameEventDays) continue;
-                if (i - start > 1)
+                var latest = events[start];
+                for (var j = start + 1; j < i; j++)
                 {
-                    var cluster = rows.GetRange(start, i - start);
-                    var latest = cluster.MaxBy(e => (e.ProcessedOn, e.Row));
-                    foreach (var row in cluster.Where(e => e.Says != latest.Says)) Superseded[row.Row] = (latest.FileId, latest.Line);
+                    if ((events[j].ProcessedOn, events[j].Row).CompareTo((latest.ProcessedOn, latest.Row)) > 0) latest = events[j];
                 }
-                start = i;
+                for (var j = start; j < i; j++)
+                {
+                    if (events[j].Says != latest.Says) Superseded[events[j].Row] = (latest.FileId, latest.Line);
+                }
             }
+            start = i;
         }
     }
+
+    private static bool SameEvent(EventRow a, EventRow b, int sameEventDays) =>
+        a.Person == b.Person && a.Loss == b.Loss && string.Equals(a.FilingCode, b.FilingCode, StringComparison.Ordinal)
+        && b.Date.DayNumber - a.Date.DayNumber <= sameEventDays;
 }
 
 /// <summary>
