@@ -223,6 +223,48 @@ public class ReconcileJobTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Apply_StoppedAfterItsLastChunk_AnotherSelectionAndUndoAreRefused_TheSameCommandFinishesIt(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        await LoadAndImportAsync(database, SampleCity, CityFiles.JpsCsvFile);
+        var (apply, counts) = await ReconcileAsync(database, new ReconcileOptions { Apply = true });
+        apply.ExitCode.ShouldBe(0, apply.Error);
+        var run = RunIdOf(apply);
+        var applied = await BusinessDataAsync(database);
+        var report = await File.ReadAllBytesAsync(ReportOf(database, apply));
+        // As a kill after the last chunk's commit leaves it: every change in, the report not yet published, the lists not marked.
+        await using (var connection = await database.Store.OpenAsync(CancellationToken.None))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"UPDATE reconcile_plan SET state = 'READY', completed_by_run_id = NULL WHERE run_id = {run}; DELETE FROM jps_result_reconciled";
+            await command.ExecuteNonQueryAsync();
+        }
+        File.Move(ReportOf(database, apply), ReportOf(database, apply) + ".partial");
+
+        var other = await InProcess.RunAsync(new ReconcileJob(new ReconcileOptions { Apply = true, FileId = 1 }), database.Settings());
+        other.ExitCode.ShouldBe(30, other.Error);
+        other.Error.ShouldContain($"実行番号 {run} の適用（未適用の一覧表）が途中で止まっています");
+        var undo = await InProcess.RunAsync(new ReconcileUndoJob(run), database.Settings());
+        undo.ExitCode.ShouldBe(30, undo.Error);
+        (await BusinessDataAsync(database)).ShouldBe(applied);
+
+        var (finish, finishCounts) = await ReconcileAsync(database, new ReconcileOptions { Apply = true });
+
+        finish.ExitCode.ShouldBe(0, finish.Error);
+        finish.Out.ShouldContain($"実行番号 {run} の適用が途中で止まっていました");
+        finishCounts["applied"].ShouldBe(0);
+        finishCounts["rows"].ShouldBe(counts["rows"]);
+        (await File.ReadAllBytesAsync(ReportOf(database, apply))).ShouldBe(report);
+        File.Exists(ReportOf(database, apply) + ".partial").ShouldBeFalse();
+        (await database.RowsAsync($"SELECT applied_run_id FROM jps_result_reconciled")).ShouldBe([run.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        (await BusinessDataAsync(database)).ShouldBe(applied);
+        // Undo of the run that finished the plan undoes the plan.
+        (await InProcess.RunAsync(new ReconcileUndoJob(RunIdOf(finish)), database.Settings())).ExitCode.ShouldBe(0);
+        (await database.CountAsync("jps_filing_processed")).ShouldBe(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
     public async Task Undo_LeavesARowChangedSinceTheApply_AndListsIt(string kind)
     {
         await using var database = await TestDatabase.CreateMigratedAsync(kind);
