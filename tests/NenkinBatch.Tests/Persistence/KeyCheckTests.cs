@@ -149,6 +149,41 @@ public class KeyCheckTests
         Convert.FromHexString(check.Single()).ShouldBe(IndividualNumberProtector.FromKeyFile(keyFile, createIfMissing: false).KeyCheck(TestDatabase.Municipality.Value));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task ImportExecutable_KeyFileReplaced_Exit30WithTheMessageOnly_ThenRunsWithTheKeyRestored(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        var environment = database.Environment();
+        var keyFile = database.KeyFile;
+        if (kind == TestDatabase.Sqlite)
+        {
+            environment.Remove("NENKIN_KEY_FILE");
+            keyFile = database.Database + ".key";
+        }
+        else await File.WriteAllTextAsync(keyFile, NewKey());
+        string Sample(string file) => Path.Combine(SampleCity, file);
+        var first = await AdminProcess.RunDllAsync(AdminProcess.ImportDll, database.Directory, environment, Sample(CityFiles.JpsCsvFile));
+        first.ExitCode.ShouldBe(0, first.All);
+        var keyA = await File.ReadAllTextAsync(keyFile);
+
+        await File.WriteAllTextAsync(keyFile, NewKey());
+        var refused = await AdminProcess.RunDllAsync(AdminProcess.ImportDll, database.Directory, environment, Sample(CityFiles.JpsFixedFile));
+
+        refused.ExitCode.ShouldBe((int)ExitCode.RefusedBySafetyRule, refused.All);
+        var digests = await database.CountAsync("jps_result", "number_digest IS NOT NULL");
+        digests.ShouldBeGreaterThan(0);
+        refused.Error.ShouldContain($"個人番号の暗号鍵ファイル {keyFile} の鍵は、このデータベースに保存済みの個人番号（{digests} 件）を暗号化した鍵と違います。何も変更せずに停止しました。");
+        refused.All.ShouldNotContain("   at ");
+        refused.All.ShouldNotContain("Exception");
+        (await database.CountAsync("jps_result_file")).ShouldBe(1);
+
+        await File.WriteAllTextAsync(keyFile, keyA);
+        var restored = await AdminProcess.RunDllAsync(AdminProcess.ImportDll, database.Directory, environment, Sample(CityFiles.JpsFixedFile));
+        restored.ExitCode.ShouldBe(0, restored.All);
+        (await database.CountAsync("jps_result_file")).ShouldBe(2);
+    }
+
     [Fact]
     public void KeyCheck_SameKeyAndMunicipality_SameValue_AnotherKeyOrMunicipality_Another()
     {
