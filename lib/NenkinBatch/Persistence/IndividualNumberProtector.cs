@@ -20,6 +20,7 @@ public sealed class IndividualNumberProtector
     private readonly byte[] _noncePrefix = RandomNumberGenerator.GetBytes(4);
     private long _nonceCounter;
     private readonly ThreadLocal<AesGcm> _aes;
+    private readonly byte[] _checkKey;
 
     public IndividualNumberProtector(ReadOnlySpan<byte> masterKey)
     {
@@ -28,7 +29,15 @@ public sealed class IndividualNumberProtector
         _aes = new ThreadLocal<AesGcm>(() => new AesGcm(sealKey, TagSize));
         var digestKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "nenkinbatch individual-number digest"u8.ToArray());
         _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, digestKey));
+        _checkKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "nenkinbatch individual-number key check"u8.ToArray());
     }
+
+    /// <summary>
+    /// The key's check value for a municipality: a keyed digest of a fixed label, under a key derived for this use
+    /// alone. Equal values mean the same master key; it says nothing of any number and opens none.
+    /// </summary>
+    public byte[] KeyCheck(string municipality) =>
+        HMACSHA256.HashData(_checkKey, Encoding.ASCII.GetBytes($"nenkinbatch key check:{municipality}"));
 
     /// <summary>
     /// Reads the key file, or creates it (32 random bytes, base64, readable by the owner only)

@@ -13,6 +13,9 @@ public static class BusinessClock
 
     public static DateTimeOffset ToTokyo(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Tokyo);
 
+    /// <summary>The clock's present instant as Tokyo reads it (offset +09:00).</summary>
+    public static DateTimeOffset Now(TimeProvider clock) => ToTokyo(clock.GetUtcNow());
+
     private static TimeZoneInfo FindTokyo()
     {
         foreach (var id in new[] { "Asia/Tokyo", "Tokyo Standard Time" })

@@ -47,12 +47,38 @@ public sealed class JobContext
             return await read(connection, ct);
         }, cancellationToken);
 
-    /// <summary>The 個人番号 key of this store (created on first use only while no number is stored).</summary>
+    /// <summary>
+    /// The 個人番号 key of this store, checked against the check value the store recorded before anything is sealed or
+    /// digested with it: a key file that is not the one the stored numbers were sealed with stops the job (exit 30).
+    /// The key file is created on first use only while no number is stored.
+    /// </summary>
     public async Task<IndividualNumberProtector> OpenIndividualNumberProtectorAsync(CancellationToken cancellationToken)
     {
         var keyFile = IndividualNumberKeys.KeyFileOf(Store, Settings.KeyFile);
-        var stored = await ReadAsync((connection, ct) => IndividualNumberKeys.CountStoredAsync(connection, Municipality, ct), cancellationToken);
-        return IndividualNumberKeys.Open(keyFile, stored);
+        var key = await DatabaseWork.RunAsync(Resilience, async ct =>
+        {
+            await using var connection = await Store.OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var opened = await IndividualNumberKeys.OpenCheckedAsync(connection, transaction, keyFile, Municipality, RunId, Clock.GetUtcNow(), ct);
+            // A dry run keeps nothing, a first check value included; a recorded one is compared all the same.
+            if (DryRun) await transaction.RollbackAsync(ct);
+            else await transaction.CommitAsync(ct);
+            return opened;
+        }, cancellationToken);
+        if (DryRun) return key.Protector;
+        switch (key.Outcome)
+        {
+            case KeyCheckOutcome.RecordedFirst:
+                Log.Info("個人番号の暗号鍵ファイル {0} をこのデータベースの鍵として記録しました。以後、別の鍵ファイルではジョブが停止します。鍵ファイルはデータベースと一緒にバックアップしてください。", keyFile);
+                break;
+            case KeyCheckOutcome.RecordedOverStoredNumbers:
+                Log.Warn("個人番号の暗号鍵ファイル {0} を、保存済みの個人番号 {1:N0} 件の鍵として記録しました（鍵の照合値がまだないデータベースでした）。以後、別の鍵ファイルではジョブが停止します。", keyFile, key.NumbersStored);
+                break;
+            case KeyCheckOutcome.Replaced:
+                Log.Warn("個人番号の暗号鍵ファイル {0} は以前に記録した鍵と違いますが、保存済みの個人番号がないため、この鍵をデータベースの鍵として記録し直しました。", keyFile);
+                break;
+        }
+        return key.Protector;
     }
 
     /// <summary>Records problems on their own (a file rejected whole leaves nothing else to commit).</summary>

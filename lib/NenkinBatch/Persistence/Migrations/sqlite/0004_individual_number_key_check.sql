@@ -1,0 +1,11 @@
+-- SQLite twin of postgres/0004_individual_number_key_check.sql.
+-- The 個人番号 key's check value, one per municipality: a keyed digest of a fixed label (HMAC-SHA-256 under a key
+-- derived from the master key for this use alone), recorded when a job first uses the key. Every job that seals or
+-- digests a number compares it with the key file in force first, so a key file swapped for another stops the job
+-- before anything is written under a key the stored numbers were not sealed with. It holds nothing of any person.
+CREATE TABLE individual_number_key_check (
+    municipality_code text    NOT NULL PRIMARY KEY,
+    key_check         blob    NOT NULL,
+    recorded_at       text    NOT NULL,
+    recorded_run_id   integer NOT NULL REFERENCES batch_run (run_id)
+);
