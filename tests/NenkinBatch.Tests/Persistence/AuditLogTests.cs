@@ -94,7 +94,7 @@ public class AuditLogTests
             }
         }
 
-        (await migrator.MigrateAsync(default)).Select(m => m.Version).ShouldBe([3]);
+        (await migrator.MigrateAsync(upTo: 3, default)).Select(m => m.Version).ShouldBe([3]);
 
         (await database.RowsAsync("SELECT record_key FROM audit_log ORDER BY audit_id")).ShouldBe(rows.Select(r => r.New));
         (await database.RowsAsync("SELECT table_name, record_key FROM audit_log ORDER BY audit_id"))
