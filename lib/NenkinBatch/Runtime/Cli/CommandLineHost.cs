@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text;
 using NenkinBatch.Foundation;
 
@@ -21,10 +22,11 @@ public static class CommandLineHost
             if (option is System.CommandLine.Help.HelpOption) option.Description = "ヘルプ（使い方）を表示する";
             else if (option is VersionOption) option.Description = "バージョンを表示する";
         }
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        var parse = ParseInvariant(root, args);
+        var errors = parse.Action is System.CommandLine.Help.HelpAction ? [] : CommandLineErrors.Describe(parse);
+        if (errors.Count > 0)
         {
-            foreach (var error in parse.Errors) Console.Error.WriteLine($"コマンドラインの誤り: {error.Message}");
+            foreach (var error in errors) Console.Error.WriteLine($"コマンドラインの誤り: {error}");
             Console.Error.WriteLine($"使い方は {root.Name} --help で確認できます。");
             return (int)ExitCode.UsageError;
         }
@@ -42,6 +44,24 @@ public static class CommandLineHost
             var (_, code, message) = JobRunner.Classify(e);
             Console.Error.WriteLine(message);
             return (int)code;
+        }
+    }
+
+    /// <summary>
+    /// Parses with the parser's errors in the one wording <see cref="CommandLineErrors"/> knows, whatever the machine's
+    /// language; the help, written later, keeps the machine's.
+    /// </summary>
+    private static ParseResult ParseInvariant(RootCommand root, string[] args)
+    {
+        var culture = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return root.Parse(args);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = culture;
         }
     }
 
