@@ -23,11 +23,17 @@ public sealed record JobInvocation(
     public TextWriter Error { get; init; } = Console.Error;
     public TimeProvider Clock { get; init; } = TimeProvider.System;
     public bool Interactive { get; init; } = ProgressReporter.IsInteractive;
+    /// <summary>Folders the job writes into besides the log folder (reconcile's reports): prepared owner-only before the run starts.</summary>
+    public IReadOnlyList<OutputFolder> OutputFolders { get; init; } = [];
 }
 
+/// <summary>A folder a job writes into, what it is for and the option and settings that name it, as the operator knows them.</summary>
+public sealed record OutputFolder(string Path, string What, string Names);
+
 /// <summary>
-/// What every job run goes through, in this order: open the store (creating the embedded one on
-/// first use), take the job's lock, fail runs a killed process left STARTED, identify the input,
+/// What every job run goes through, in this order: check the summary file's folder and the log folder
+/// (before anything else: they are where the operator learns what happened), open the store (an SQLite
+/// file must exist: only nenkin-admin db migrate creates one), prepare the output folders, take the job's lock, fail runs a killed process left STARTED, identify the input,
 /// register the run (resuming a failed one with the same input), work, record how it ended,
 /// write the summary file. Every way out has its own exit code and an operator message.
 /// </summary>
@@ -39,9 +45,22 @@ public static class JobRunner
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
     };
 
+    private const string LogFolder = "ログの出力先", LogFolderNames = "--log-dir、設定 logDir、環境変数 NENKIN_LOG_DIR";
+
     public static async Task<int> RunAsync(Job job, JobInvocation invocation, CancellationToken cancellationToken)
     {
         var settings = invocation.Settings;
+        try
+        {
+            CheckSummaryPath(invocation.SummaryFile);
+            PrivateFolder.Prepare(settings.LogDirectory, LogFolder, LogFolderNames);
+        }
+        catch (OperatorException e)
+        {
+            // No log to write to, and nothing has run: the console is all there is.
+            invocation.Error.WriteLine(e.Message);
+            return (int)e.ExitCode;
+        }
         using var logFactory = Logging.Create(new Logging.Options(settings.LogDirectory, job.Name, invocation.Verbose, invocation.Quiet, invocation.Out, invocation.Error));
         var log = logFactory.GetLogger(job.Name);
         var clock = invocation.Clock;
@@ -55,11 +74,16 @@ public static class JobRunner
         string? message = null;
         RunRegistry? registry = null;
         Store? store = null;
+        var working = false;
 
         try
         {
             var target = DatabaseTarget.Parse(settings.Database, invocation.DatabaseFromCommandLine);
             store = Store.Create(target);
+            store.CheckUsable(creating: false);
+            foreach (var folder in invocation.OutputFolders) PrivateFolder.Prepare(folder.Path, folder.What, folder.Names);
+            foreach (var path in invocation.OutputFolders.Select(f => f.Path).Prepend(settings.LogDirectory).Append(target.Kind == StoreKind.Sqlite ? target.Display : null))
+                WarnIfOpenToOthers(path, log);
             var pipeline = Resilience.ChunkPipeline(DatabaseWork.IsUnavailable, settings.RetryMaxAttempts, settings.RetryBaseDelay, clock, log);
             var codes = settings.CodeTablesFile is { } codeFile ? CodeTables.LoadFile(codeFile) : CodeTables.BuiltIn;
             registry = new RunRegistry(store, clock);
@@ -112,6 +136,7 @@ public static class JobRunner
                     ResumeCheckpoint = resumable?.Checkpoint, Counts = counts,
                     Progress = new ProgressReporter(log, clock, invocation.Interactive, invocation.Error),
                 };
+                working = true;
                 var outcome = await job.ExecuteAsync(context, cancellationToken);
                 context.Progress.Finish();
                 counts = context.Counts;
@@ -128,7 +153,7 @@ public static class JobRunner
         }
         catch (Exception e)
         {
-            (status, exitCode, message) = Classify(e);
+            (status, exitCode, message) = Classify(e, settings.LogDirectory, !working ? false : invocation.DryRun ? null : true);
             // The console shows the message only; the log files keep the exception for whoever investigates.
             log.Error(e, message);
             await TryFinishAsync(registry, runId, status, exitCode, message, counts, log);
@@ -157,7 +182,9 @@ public static class JobRunner
                 $"データベースのスキーマが最新ではありません（未適用: {string.Join(", ", pending.Select(m => $"{m.Version:D4}_{m.Name}"))}）。先に nenkin-admin db migrate を実行してください。");
     }
 
-    public static (string Status, ExitCode Code, string Message) Classify(Exception e) => e switch
+    /// <param name="logDirectory">Where the exception was logged, when it was.</param>
+    /// <param name="workSaved">Whether the job's work had begun to be committed; null when that cannot be said.</param>
+    public static (string Status, ExitCode Code, string Message) Classify(Exception e, string? logDirectory = null, bool? workSaved = null) => e switch
     {
         OperationCanceledException => (RunStatus.Failed, ExitCode.Interrupted,
             "中断しました。確定済みの箇所までは保存されています。同じコマンドを再実行すると続きから再開します。"),
@@ -165,8 +192,33 @@ public static class JobRunner
         OperatorException o => (RunStatus.Failed, o.ExitCode, o.Message),
         _ when DatabaseWork.IsUnavailable(e) => (RunStatus.Failed, ExitCode.DatabaseUnavailable, new DatabaseUnavailableException(e).Message),
         _ => (RunStatus.Failed, ExitCode.UnexpectedFailure,
-            $"予期しないエラーで停止しました（{e.GetType().Name}）。詳細はログファイルにあります。確定済みの箇所までは保存されているので、原因を取り除いてから再実行してください。"),
+            $"予期しないエラーで停止しました（{e.GetType().Name}）。"
+            + (logDirectory is null ? "" : $"詳細は {logDirectory} のログファイルにあります。")
+            + workSaved switch
+            {
+                true => "確定済みの箇所までは保存されているので、原因を取り除いてから再実行してください。",
+                false => "処理は始まっていません（何も保存していません）。原因を取り除いてから再実行してください。",
+                null => "原因を取り除いてから再実行してください。",
+            }),
     };
+
+    private static void CheckSummaryPath(string? path)
+    {
+        if (path is null) return;
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new OperatorException(ExitCode.UsageError, $"--summary の {full} はフォルダーです。書き込むファイルのパスを指定してください。");
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder))
+            throw new OperatorException(ExitCode.UsageError, $"--summary のフォルダー {folder} がありません。パスを確認するか、先にフォルダーを作成してください。");
+    }
+
+    /// <summary>Existing folders keep their permissions (a city may share one with a group on purpose); one every user can read is named.</summary>
+    private static void WarnIfOpenToOthers(string? path, Logger log)
+    {
+        if (path is not null && PrivateFolder.OpenToOthers(path) is { } mode)
+            log.Warn("{0} は他の利用者も読める権限（{1}）です。個人情報を含むため、所有者だけにしてください（例: chmod {2} {0}）。", path, mode, Directory.Exists(path) ? "700" : "600");
+    }
 
     private static async Task TryFinishAsync(RunRegistry? registry, long? runId, string status, ExitCode exitCode, string message, RunCounts counts, Logger log)
     {
@@ -205,7 +257,6 @@ public static class JobRunner
         try
         {
             var full = Path.GetFullPath(path);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             await File.WriteAllTextAsync(full, JsonSerializer.Serialize(summary, SummaryJson));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -95,26 +95,32 @@ public static class CommandLineHost
             }
             catch (Exception e)
             {
-                var (_, code, message) = JobRunner.Classify(e);
-                if (code == ExitCode.UnexpectedFailure) LogUnexpected(parse, e);
+                var logged = JobRunner.Classify(e).Code == ExitCode.UnexpectedFailure ? LogUnexpected(parse, e) : null;
+                var (_, code, message) = JobRunner.Classify(e, logged);
                 Console.Error.WriteLine(message);
                 return (int)code;
             }
         };
 
-    /// <summary>An admin command has no run log of its own: the unexpected failure goes to nenkin-admin-YYYYMMDD.log for whoever investigates.</summary>
-    private static void LogUnexpected(ParseResult parse, Exception e)
+    /// <summary>
+    /// An admin command has no run log of its own: the unexpected failure goes to nenkin-admin-YYYYMMDD.log for whoever
+    /// investigates. Returns the folder, or null when it could not be written (the console message then claims no log).
+    /// </summary>
+    private static string? LogUnexpected(ParseResult parse, Exception e)
     {
+        var directory = Path.GetFullPath(Environment.GetEnvironmentVariable("NENKIN_LOG_DIR") is { Length: > 0 } dir ? dir : "logs");
         try
         {
-            var directory = Environment.GetEnvironmentVariable("NENKIN_LOG_DIR") is { Length: > 0 } dir ? dir : "logs";
+            PrivateFolder.Prepare(directory, "ログの出力先", "環境変数 NENKIN_LOG_DIR");
             using var factory = Logging.Create(new Logging.Options(directory, parse.RootCommandResult.Command.Name, false, true, TextWriter.Null, TextWriter.Null));
             factory.GetLogger("admin").Error(e, "{0} で予期しないエラー", parse.CommandResult.Command.Name);
             factory.Flush();
+            return directory;
         }
-        catch (IOException)
+        catch (Exception failure) when (failure is OperatorException or IOException or UnauthorizedAccessException)
         {
             // Nowhere to log: the console message still stands.
+            return null;
         }
     }
 
