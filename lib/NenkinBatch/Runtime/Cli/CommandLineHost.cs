@@ -15,6 +15,7 @@ public static class CommandLineHost
 {
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
+        OwnerOnlyFiles.Apply();
         Console.OutputEncoding = new UTF8Encoding(false);
         // Help in Japanese whatever the machine's UI culture (the built-in options are English otherwise).
         foreach (var option in root.Options)
