@@ -85,6 +85,8 @@ public static class JobRunner
             foreach (var path in invocation.OutputFolders.Select(f => f.Path).Prepend(settings.LogDirectory).Append(target.Kind == StoreKind.Sqlite ? target.Display : null))
                 WarnIfOpenToOthers(path, log);
             var pipeline = Resilience.ChunkPipeline(DatabaseWork.IsUnavailable, settings.RetryMaxAttempts, settings.RetryBaseDelay, clock, log);
+            CheckSettingFile(settings.KeyFile, "個人番号の暗号鍵ファイル", "設定 keyFile、環境変数 NENKIN_KEY_FILE", mustExist: false);
+            CheckSettingFile(settings.CodeTablesFile, "コード表ファイル", "設定 codeTables、環境変数 NENKIN_CODE_TABLES", mustExist: true);
             var codes = settings.CodeTablesFile is { } codeFile ? CodeTables.LoadFile(codeFile) : CodeTables.BuiltIn;
             registry = new RunRegistry(store, clock);
             // Registry writes are retried like chunks: a dropped connection must not fail a run that could go on.
@@ -211,6 +213,27 @@ public static class JobRunner
         var folder = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(folder))
             throw new OperatorException(ExitCode.UsageError, $"--summary のフォルダー {folder} がありません。パスを確認するか、先にフォルダーを作成してください。");
+    }
+
+    /// <summary>A file a setting names is checked before the run: a folder, a missing file that must exist, or one this account cannot read is the operator's to correct.</summary>
+    private static void CheckSettingFile(string? path, string what, string names, bool mustExist)
+    {
+        if (path is null) return;
+        if (Directory.Exists(path))
+            throw new OperatorException(ExitCode.UsageError, $"{what} {path} はフォルダーです。{names} にはファイルのパスを指定してください。");
+        if (!File.Exists(path))
+        {
+            if (!mustExist) return;
+            throw new OperatorException(ExitCode.UsageError, $"{what} {path} がありません。{names} のパスを確認してください。");
+        }
+        try
+        {
+            using var file = File.OpenRead(path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new OperatorException(ExitCode.UsageError, $"{what} {path} を読めません（この利用者（{Environment.UserName}）に読み取り権限がありません）。ファイルの権限を確認してください。", e);
+        }
     }
 
     /// <summary>Existing folders keep their permissions (a city may share one with a group on purpose); one every user can read is named.</summary>

@@ -203,6 +203,57 @@ public class OperatorPathTests
         Directory.GetFiles(logs).ShouldBeEmpty();
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task KeyFileIsAFolder_Exit64NamingIt_NothingRun(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        var env = database.Environment();
+        env["NENKIN_KEY_FILE"] = database.Directory;
+
+        var result = await AdminProcess.RunDllAsync(AdminProcess.ImportDll, database.Directory, env, CitySample);
+
+        ShouldBeOperatorError(result, database.Directory);
+        result.Error.ShouldContain("設定 keyFile、環境変数 NENKIN_KEY_FILE");
+        (await database.CountAsync("batch_run")).ShouldBe(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task CodeTablesMissing_Exit64NamingIt_NothingRun(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        var env = database.Environment();
+        var missing = Path.Combine(database.Directory, "codes.json");
+        env["NENKIN_CODE_TABLES"] = missing;
+
+        var result = await AdminProcess.RunDllAsync(AdminProcess.ReconcileDll, database.Directory, env);
+
+        ShouldBeOperatorError(result, missing);
+        result.Error.ShouldContain("設定 codeTables、環境変数 NENKIN_CODE_TABLES");
+        (await database.CountAsync("batch_run")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Generate_OutIsAFile_Exit64NamingIt()
+    {
+        var directory = TestDatabase.CreateDirectory();
+        try
+        {
+            var file = Path.Combine(directory, "city");
+            await File.WriteAllTextAsync(file, "");
+
+            var result = await AdminProcess.RunAsync(directory, new Dictionary<string, string>(), "generate", "--people", "3", "--out", file);
+
+            ShouldBeOperatorError(result, file);
+            result.Error.ShouldContain("--out にはフォルダーのパスを指定してください");
+        }
+        finally
+        {
+            Directory.Delete(directory, true);
+        }
+    }
+
     /// <summary>A folder anyone may write, for the log of an executable run as another account.</summary>
     private static string OpenFolder(string parent, string name)
     {
