@@ -19,11 +19,8 @@ public static class PrivateFolder
             throw new OperatorException(ExitCode.UsageError, $"{what} {path} はファイルです。{names} にはフォルダーのパスを指定してください。");
         try
         {
-            if (!Directory.Exists(path))
-            {
-                if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
-                else Directory.CreateDirectory(path, OwnerOnly);
-            }
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
+            else CreateOwnerOnly(path);
             CheckWritable(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -51,6 +48,16 @@ public static class PrivateFolder
         if (OperatingSystem.IsWindows() || !Path.Exists(path)) return null;
         var mode = File.GetUnixFileMode(path);
         return (mode & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) == 0 ? null : Convert.ToString((int)mode, 8).PadLeft(4, '0');
+    }
+
+    /// <summary>Each missing folder down to the path, owner-only: Directory.CreateDirectory gives the mode to the last one only.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void CreateOwnerOnly(string path)
+    {
+        var missing = new Stack<string>();
+        for (var folder = Path.GetFullPath(path); folder is not null && !Directory.Exists(folder); folder = Path.GetDirectoryName(folder))
+            missing.Push(folder);
+        while (missing.TryPop(out var folder)) Directory.CreateDirectory(folder, OwnerOnly);
     }
 
     /// <summary>Creates and removes a file: the only test that agrees with the OS on permissions, ACLs, read-only mounts and full disks.</summary>
