@@ -32,10 +32,11 @@ public sealed record OutputFolder(string Path, string What, string Names);
 
 /// <summary>
 /// What every job run goes through, in this order: check the summary file's folder and the log folder
-/// (before anything else: they are where the operator learns what happened), open the store (an SQLite
-/// file must exist: only nenkin-admin db migrate creates one), prepare the output folders, take the job's lock, fail runs a killed process left STARTED, identify the input,
-/// register the run (resuming a failed one with the same input), work, record how it ended,
-/// write the summary file. Every way out has its own exit code and an operator message.
+/// (first: they are where the operator learns what happened), open the store (an SQLite file must exist:
+/// only nenkin-admin db migrate creates one), check the output folders and the files settings name, take
+/// the job's lock, fail runs a killed process left STARTED, identify the input, register the run (resuming
+/// a failed one with the same input), work, record how it ended, write the summary file. Every way out has
+/// its own exit code and an operator message.
 /// </summary>
 public static class JobRunner
 {
@@ -84,9 +85,9 @@ public static class JobRunner
             foreach (var folder in invocation.OutputFolders) PrivateFolder.Prepare(folder.Path, folder.What, folder.Names);
             foreach (var path in invocation.OutputFolders.Select(f => f.Path).Prepend(settings.LogDirectory).Append(target.Kind == StoreKind.Sqlite ? target.Display : null))
                 WarnIfOpenToOthers(path, log);
-            var pipeline = Resilience.ChunkPipeline(DatabaseWork.IsUnavailable, settings.RetryMaxAttempts, settings.RetryBaseDelay, clock, log);
             CheckSettingFile(settings.KeyFile, "個人番号の暗号鍵ファイル", "設定 keyFile、環境変数 NENKIN_KEY_FILE", mustExist: false);
             CheckSettingFile(settings.CodeTablesFile, "コード表ファイル", "設定 codeTables、環境変数 NENKIN_CODE_TABLES", mustExist: true);
+            var pipeline = Resilience.ChunkPipeline(DatabaseWork.IsUnavailable, settings.RetryMaxAttempts, settings.RetryBaseDelay, clock, log);
             var codes = settings.CodeTablesFile is { } codeFile ? CodeTables.LoadFile(codeFile) : CodeTables.BuiltIn;
             registry = new RunRegistry(store, clock);
             // Registry writes are retried like chunks: a dropped connection must not fail a run that could go on.
@@ -155,7 +156,9 @@ public static class JobRunner
         }
         catch (Exception e)
         {
-            (status, exitCode, message) = Classify(e, settings.LogDirectory, !working ? false : invocation.DryRun ? null : true);
+            // Before the job's work nothing of it is saved; a dry run saves nothing, but has done part of its work.
+            bool? workSaved = !working ? false : invocation.DryRun ? null : true;
+            (status, exitCode, message) = Classify(e, settings.LogDirectory, workSaved);
             // The console shows the message only; the log files keep the exception for whoever investigates.
             log.Error(e, message);
             await TryFinishAsync(registry, runId, status, exitCode, message, counts, log);
