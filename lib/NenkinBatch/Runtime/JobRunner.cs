@@ -216,6 +216,7 @@ public static class JobRunner
         var folder = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(folder))
             throw new OperatorException(ExitCode.UsageError, $"--summary のフォルダー {folder} がありません。パスを確認するか、先にフォルダーを作成してください。");
+        PrivateFolder.CheckWritable(folder, "--summary のフォルダー", "--summary");
     }
 
     /// <summary>A file a setting names is checked before the run: a folder, a missing file that must exist, or one this account cannot read is the operator's to correct.</summary>

@@ -254,6 +254,41 @@ public class OperatorPathTests
         }
     }
 
+    [Fact]
+    public async Task ReadOnlyDatabaseFolder_Exit64NamingIt()
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
+        var logs = OpenFolder(database.Directory, "open-logs");
+        // The file may be written, its folder not: SQLite could not make its -wal file, nor the job its lock.
+        File.SetUnixFileMode(Path.Combine(database.Directory, "nenkin.db"), (UnixFileMode)0b110_110_110);
+        File.SetUnixFileMode(database.Directory, PrivateFolder.OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var env = database.Environment();
+        env["NENKIN_LOG_DIR"] = logs;
+
+        var result = await AdminProcess.RunThroughAsync(AdminProcess.Unprivileged, AdminProcess.ImportDll, logs, env, CitySample);
+
+        ShouldBeOperatorError(result, $"データベースのフォルダー {database.Directory} に書き込めません");
+    }
+
+    [Fact]
+    public async Task SummaryIntoReadOnlyFolder_Exit64NamingIt_NothingRun()
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
+        var logs = OpenFolder(database.Directory, "open-logs");
+        var monitoring = Path.Combine(database.Directory, "monitoring");
+        Directory.CreateDirectory(monitoring);
+        File.SetUnixFileMode(monitoring, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        File.SetUnixFileMode(Path.Combine(database.Directory, "nenkin.db"), (UnixFileMode)0b110_110_110);
+        File.SetUnixFileMode(database.Directory, (UnixFileMode)0b111_111_111);
+        var env = database.Environment();
+        env["NENKIN_LOG_DIR"] = logs;
+
+        var result = await AdminProcess.RunThroughAsync(AdminProcess.Unprivileged, AdminProcess.ImportDll, logs, env, CitySample, "--summary", Path.Combine(monitoring, "import.json"));
+
+        ShouldBeOperatorError(result, $"--summary のフォルダー {monitoring} に書き込めません");
+        (await database.CountAsync("batch_run")).ShouldBe(0);
+    }
+
     /// <summary>A folder anyone may write, for the log of an executable run as another account.</summary>
     private static string OpenFolder(string parent, string name)
     {
