@@ -271,6 +271,27 @@ public class OperatorPathTests
     }
 
     [Fact]
+    public async Task WalLeftByAnotherAccount_Exit64NamingIt()
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);
+        var logs = OpenFolder(database.Directory, "open-logs");
+        var path = Path.Combine(database.Directory, "nenkin.db");
+        File.SetUnixFileMode(path, (UnixFileMode)0b110_110_110);
+        File.SetUnixFileMode(database.Directory, (UnixFileMode)0b111_111_111);
+        // What a run as root leaves when it is killed: the database's working files, writable by root only.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Exists(path + "-wal").ShouldBeFalse();
+        await File.WriteAllBytesAsync(path + "-shm", new byte[32768]);
+        File.SetUnixFileMode(path + "-shm", UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var env = database.Environment();
+        env["NENKIN_LOG_DIR"] = logs;
+
+        var result = await AdminProcess.RunThroughAsync(AdminProcess.Unprivileged, AdminProcess.ImportDll, logs, env, CitySample);
+
+        ShouldBeOperatorError(result, $"データベースの作業ファイル {path}-shm に書き込めません");
+    }
+
+    [Fact]
     public async Task SummaryIntoReadOnlyFolder_Exit64NamingIt_NothingRun()
     {
         await using var database = await TestDatabase.CreateMigratedAsync(TestDatabase.Sqlite);

@@ -45,6 +45,20 @@ public sealed class SqliteStore(DatabaseTarget target) : Store(target)
         }
         // SQLite writes its -wal and -shm files, and the job its lock file, beside the database.
         PrivateFolder.CheckWritable(Folder, "データベースのフォルダー", Names);
+        // A run under another account (root, an administrator) can leave them behind, and SQLite then cannot open the database.
+        foreach (var companion in new[] { "-wal", "-shm", "-journal" }.Select(suffix => path + suffix).Where(File.Exists))
+        {
+            try
+            {
+                using var file = new FileStream(companion, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new OperatorException(ExitCode.UsageError,
+                    $"データベースの作業ファイル {companion} に書き込めません（別の利用者で実行したときに残ったものかもしれません）。" +
+                    $"この利用者（{Environment.UserName}）が書き込めるよう、所有者と権限をデータベースと同じにしてください。", e);
+            }
+        }
     }
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
