@@ -45,6 +45,7 @@ public class CommandLineRulesTests
     [InlineData("admin", "db", "db の後には migrate、status のどれかを指定してください。")]
     [InlineData("admin", "db migrat", "不明なコマンド「migrat」です（migrate のことですか？）。db の後には migrate、status のどれかを指定してください。")]
     [InlineData("admin", "runs show", "show には ID（実行番号）を指定してください。")]
+    [InlineData("admin", "runs show 1 123456789018", "余分な引数「************」です。show に渡せる引数は ID だけです。")]
     [InlineData("admin", "runs --limit x", "--limit の値「x」は整数で指定してください。")]
     [InlineData("admin", "generate --people 3", "--out（出力フォルダー）を指定してください。")]
     [InlineData("admin", "generate --people 3 --seed -1 --out city", "--seed の値「-1」は0以上の整数で指定してください。")]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
+using NenkinBatch.Formats;
 
 namespace NenkinBatch.Runtime.Cli;
 
@@ -23,7 +24,8 @@ internal static partial class CommandLineErrors
         var unknownCommand = parse.Errors.Any(e => Unrecognized().Match(e.Message) is { Success: true } m && !LooksLikeOption(m.Groups[1].Value));
         foreach (var error in parse.Errors.Where(e => !(unknownCommand && MissingSubcommand().IsMatch(e.Message))))
             messages.Add(Describe(error, parse));
-        return messages.Distinct(StringComparer.Ordinal).ToList();
+        // The messages repeat what was typed; a 個人番号 typed in the wrong place is not repeated.
+        return messages.Select(m => RowProblem.Masked(null, m)!).Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>"--name" or "-x", but not a negative number.</summary>
