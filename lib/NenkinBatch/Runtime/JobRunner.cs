@@ -54,12 +54,23 @@ public static class JobRunner
         try
         {
             CheckSummaryPath(invocation.SummaryFile);
+        }
+        catch (OperatorException e)
+        {
+            invocation.Error.WriteLine(e.Message);
+            return (int)e.ExitCode;
+        }
+        try
+        {
             PrivateFolder.Prepare(settings.LogDirectory, LogFolder, LogFolderNames);
         }
         catch (OperatorException e)
         {
-            // No log to write to, and nothing has run: the console is all there is.
+            // No log to write to, and nothing has run: the console and the summary are all there is.
             invocation.Error.WriteLine(e.Message);
+            var now = invocation.Clock.GetUtcNow();
+            if (invocation.SummaryFile is { } summary)
+                await WriteSummaryAsync(summary, null, job.Name, RunStatus.Failed, e.ExitCode, now, now, TimeSpan.Zero, new RunCounts(job.CountNames), e.Message, null, invocation.DryRun, invocation.Error.WriteLine);
             return (int)e.ExitCode;
         }
         using var logFactory = Logging.Create(new Logging.Options(settings.LogDirectory, job.Name, invocation.Verbose, invocation.Quiet, invocation.Out, invocation.Error));
@@ -166,7 +177,7 @@ public static class JobRunner
 
         log.Info("{0} 終了: {1}（終了コード {2}、{3:F1} 秒）{4}", job.Name, status, (int)exitCode, stopwatch.Elapsed.TotalSeconds, FormatCounts(counts));
         if (invocation.SummaryFile is { } summaryFile)
-            await WriteSummaryAsync(summaryFile, runId, job.Name, status, exitCode, startedAt, clock.GetUtcNow(), stopwatch.Elapsed, counts, message, resumedFrom, invocation.DryRun, log);
+            await WriteSummaryAsync(summaryFile, runId, job.Name, status, exitCode, startedAt, clock.GetUtcNow(), stopwatch.Elapsed, counts, message, resumedFrom, invocation.DryRun, warning => log.Warn(warning));
         logFactory.Flush();
         return (int)exitCode;
     }
@@ -265,7 +276,7 @@ public static class JobRunner
         counts.Entries.Any() ? " " + string.Join("、", counts.Entries.Select(e => $"{e.Key} {e.Value:N0}")) : "";
 
     private static async Task WriteSummaryAsync(string path, long? runId, string job, string status, ExitCode exitCode, DateTimeOffset startedAt, DateTimeOffset endedAt,
-        TimeSpan duration, RunCounts counts, string? message, long? resumedFrom, bool dryRun, Logger log)
+        TimeSpan duration, RunCounts counts, string? message, long? resumedFrom, bool dryRun, Action<string> warn)
     {
         var summary = new Dictionary<string, object?>
         {
@@ -288,7 +299,7 @@ public static class JobRunner
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log.Warn("集計ファイル {0} を書けませんでした: {1}", path, e.Message);
+            warn($"集計ファイル {path} を書けませんでした: {e.Message}");
         }
     }
 }

@@ -122,13 +122,20 @@ public class OperatorPathTests
         var file = Path.Combine(database.Directory, "logs.txt");
         await File.WriteAllTextAsync(file, "");
 
-        var result = await AdminProcess.RunDllAsync(AdminProcess.ImportDll, database.Directory, database.Environment(), "--log-dir", file, CitySample);
+        var summary = Path.Combine(database.Directory, "import.json");
+
+        var result = await AdminProcess.RunDllAsync(AdminProcess.ImportDll, database.Directory, database.Environment(), "--log-dir", file, CitySample, "--summary", summary);
 
         ShouldBeOperatorError(result, file);
         result.Error.ShouldContain("--log-dir");
         result.All.ShouldNotContain("ログファイルにあります");
         result.All.ShouldNotContain("保存されて");
         (await database.CountAsync("batch_run")).ShouldBe(0);
+        // Monitoring still learns how it ended.
+        using var json = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(summary));
+        json.RootElement.GetProperty("exit_code").GetInt32().ShouldBe((int)ExitCode.UsageError);
+        json.RootElement.GetProperty("status").GetString().ShouldBe("FAILED");
+        json.RootElement.GetProperty("message").GetString()!.ShouldContain(file);
     }
 
     [Theory]
