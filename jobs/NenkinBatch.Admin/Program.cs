@@ -13,7 +13,7 @@ AdminCommands Admin(ParseResult parse) =>
     new(common.ResolveSettings(parse), parse.GetValue(common.Database) is not null, Console.Out, TimeProvider.System);
 
 var db = new Command("db", "データベースのスキーマ");
-var migrate = new Command("migrate", "未適用のマイグレーションを適用する（2回目以降は何もしない）");
+var migrate = new Command("migrate", "未適用のマイグレーションを適用する。SQLite のデータベースファイルがなければ作成する（ジョブは作成しない）。2回目以降は何もしない");
 migrate.SetAction(CommandLineHost.Guard((parse, ct) => Admin(parse).MigrateAsync(ct)));
 var status = new Command("status", "適用済み・未適用のマイグレーションを表示する");
 status.SetAction(CommandLineHost.Guard((parse, ct) => Admin(parse).StatusAsync(ct)));

@@ -44,7 +44,7 @@ root.SetAction(CommandLineHost.Guard((parse, ct) =>
         Apply = parse.GetValue(apply),
         ReportDirectory = parse.GetValue(reportDir)?.FullName,
     };
-    return JobRunner.RunAsync(new ReconcileJob(options), common.Invocation(parse), ct);
+    return JobRunner.RunAsync(new ReconcileJob(options), WithReports(common.Invocation(parse), options.ReportDirectory), ct);
 }));
 
 var runId = new Argument<long>("RUN") { Description = "取り消す nenkin-reconcile --apply の実行番号" };
@@ -52,7 +52,13 @@ var undo = new Command("undo", "適用した実行の変更を取り消す（そ
 common.AddJobOptionsTo(undo, withDryRun: false);
 undo.Options.Add(reportDir);
 undo.SetAction(CommandLineHost.Guard((parse, ct) =>
-    JobRunner.RunAsync(new ReconcileUndoJob(parse.GetValue(runId), parse.GetValue(reportDir)?.FullName), common.Invocation(parse), ct)));
+    JobRunner.RunAsync(new ReconcileUndoJob(parse.GetValue(runId), parse.GetValue(reportDir)?.FullName), WithReports(common.Invocation(parse), parse.GetValue(reportDir)?.FullName), ct)));
 root.Subcommands.Add(undo);
+
+// The report folder is checked, and made owner-only, before the run: a path naming a file is the operator's to correct (exit 64).
+static JobInvocation WithReports(JobInvocation invocation, string? reportDirectory) => invocation with
+{
+    OutputFolders = [new OutputFolder(reportDirectory ?? invocation.Settings.ReportDirectory, "照合結果の出力先", "--report-dir、設定 reportDir、環境変数 NENKIN_REPORT_DIR")],
+};
 
 return await CommandLineHost.RunAsync(root, args);

@@ -30,7 +30,8 @@ public sealed record DatabaseTarget(StoreKind Kind, string ConnectionString, str
             var sqlite = new SqliteConnectionStringBuilder
             {
                 DataSource = path,
-                Mode = SqliteOpenMode.ReadWriteCreate,
+                // Never created by opening it: a mistyped path must not become a new, empty database (Store.CheckUsable says so).
+                Mode = SqliteOpenMode.ReadWrite,
                 // Microsoft.Data.Sqlite retries SQLITE_BUSY itself for this long before it gives up.
                 DefaultTimeout = 30,
                 Pooling = true,

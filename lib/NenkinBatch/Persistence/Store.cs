@@ -22,6 +22,15 @@ public abstract class Store
     /// <summary>Takes the one-at-a-time lock of a job for one municipality, or returns null when someone holds it.</summary>
     public abstract Task<IJobLock?> TryLockJobAsync(string job, MunicipalityCode municipality, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Refuses, before anything is created beside it, a database that cannot be the one meant (exit 64, naming it):
+    /// on SQLite a missing file — only <c>nenkin-admin db migrate</c> (<paramref name="creating"/>) makes one, so a
+    /// mistyped path never becomes a new, empty database — a folder, a file that is not SQLite, or one this account cannot write.
+    /// </summary>
+    public virtual void CheckUsable(bool creating)
+    {
+    }
+
     /// <summary>True when the schema has never been migrated (a new embedded file, an empty database).</summary>
     public abstract Task<bool> IsNewAsync(CancellationToken cancellationToken);
 
@@ -31,7 +40,7 @@ public abstract class Store
     /// <summary>Serialises migrators within the migration transaction.</summary>
     public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
-    /// <summary>Prepares the place the schema lives in (the PostgreSQL schema named by Search Path).</summary>
+    /// <summary>Prepares the place the schema lives in: the SQLite file (owner-only), the PostgreSQL schema named by Search Path.</summary>
     public abstract Task EnsureContainerAsync(CancellationToken cancellationToken);
 
     public abstract Members.IMemberWriter CreateMemberWriter();

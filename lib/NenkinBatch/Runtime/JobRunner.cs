@@ -23,13 +23,20 @@ public sealed record JobInvocation(
     public TextWriter Error { get; init; } = Console.Error;
     public TimeProvider Clock { get; init; } = TimeProvider.System;
     public bool Interactive { get; init; } = ProgressReporter.IsInteractive;
+    /// <summary>Folders the job writes into besides the log folder (reconcile's reports): prepared owner-only before the run starts.</summary>
+    public IReadOnlyList<OutputFolder> OutputFolders { get; init; } = [];
 }
 
+/// <summary>A folder a job writes into, what it is for and the option and settings that name it, as the operator knows them.</summary>
+public sealed record OutputFolder(string Path, string What, string Names);
+
 /// <summary>
-/// What every job run goes through, in this order: open the store (creating the embedded one on
-/// first use), take the job's lock, fail runs a killed process left STARTED, identify the input,
-/// register the run (resuming a failed one with the same input), work, record how it ended,
-/// write the summary file. Every way out has its own exit code and an operator message.
+/// What every job run goes through, in this order: check the summary file's folder and the log folder
+/// (first: they are where the operator learns what happened), open the store (an SQLite file must exist:
+/// only nenkin-admin db migrate creates one), check the output folders and the files settings name, take
+/// the job's lock, fail runs a killed process left STARTED, identify the input, register the run (resuming
+/// a failed one with the same input), work, record how it ended, write the summary file. Every way out has
+/// its own exit code and an operator message.
 /// </summary>
 public static class JobRunner
 {
@@ -39,9 +46,33 @@ public static class JobRunner
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
     };
 
+    private const string LogFolder = "ログの出力先", LogFolderNames = "--log-dir、設定 logDir、環境変数 NENKIN_LOG_DIR";
+
     public static async Task<int> RunAsync(Job job, JobInvocation invocation, CancellationToken cancellationToken)
     {
         var settings = invocation.Settings;
+        try
+        {
+            CheckSummaryPath(invocation.SummaryFile);
+        }
+        catch (OperatorException e)
+        {
+            invocation.Error.WriteLine(e.Message);
+            return (int)e.ExitCode;
+        }
+        try
+        {
+            PrivateFolder.Prepare(settings.LogDirectory, LogFolder, LogFolderNames);
+        }
+        catch (OperatorException e)
+        {
+            // No log to write to, and nothing has run: the console and the summary are all there is.
+            invocation.Error.WriteLine(e.Message);
+            var now = invocation.Clock.GetUtcNow();
+            if (invocation.SummaryFile is { } summary)
+                await WriteSummaryAsync(summary, null, job.Name, RunStatus.Failed, e.ExitCode, now, now, TimeSpan.Zero, new RunCounts(job.CountNames), e.Message, null, invocation.DryRun, invocation.Error.WriteLine);
+            return (int)e.ExitCode;
+        }
         using var logFactory = Logging.Create(new Logging.Options(settings.LogDirectory, job.Name, invocation.Verbose, invocation.Quiet, invocation.Out, invocation.Error));
         var log = logFactory.GetLogger(job.Name);
         var clock = invocation.Clock;
@@ -55,11 +86,18 @@ public static class JobRunner
         string? message = null;
         RunRegistry? registry = null;
         Store? store = null;
+        var working = false;
 
         try
         {
             var target = DatabaseTarget.Parse(settings.Database, invocation.DatabaseFromCommandLine);
             store = Store.Create(target);
+            store.CheckUsable(creating: false);
+            foreach (var folder in invocation.OutputFolders) PrivateFolder.Prepare(folder.Path, folder.What, folder.Names);
+            foreach (var path in invocation.OutputFolders.Select(f => f.Path).Prepend(settings.LogDirectory).Append(target.Kind == StoreKind.Sqlite ? target.Display : null))
+                WarnIfOpenToOthers(path, log);
+            CheckSettingFile(settings.KeyFile, "個人番号の暗号鍵ファイル", "設定 keyFile、環境変数 NENKIN_KEY_FILE", mustExist: false);
+            CheckSettingFile(settings.CodeTablesFile, "コード表ファイル", "設定 codeTables、環境変数 NENKIN_CODE_TABLES", mustExist: true);
             var pipeline = Resilience.ChunkPipeline(DatabaseWork.IsUnavailable, settings.RetryMaxAttempts, settings.RetryBaseDelay, clock, log);
             var codes = settings.CodeTablesFile is { } codeFile ? CodeTables.LoadFile(codeFile) : CodeTables.BuiltIn;
             registry = new RunRegistry(store, clock);
@@ -112,6 +150,7 @@ public static class JobRunner
                     ResumeCheckpoint = resumable?.Checkpoint, Counts = counts,
                     Progress = new ProgressReporter(log, clock, invocation.Interactive, invocation.Error),
                 };
+                working = true;
                 var outcome = await job.ExecuteAsync(context, cancellationToken);
                 context.Progress.Finish();
                 counts = context.Counts;
@@ -128,7 +167,9 @@ public static class JobRunner
         }
         catch (Exception e)
         {
-            (status, exitCode, message) = Classify(e);
+            // Before the job's work nothing of it is saved; a dry run saves nothing, but has done part of its work.
+            bool? workSaved = !working ? false : invocation.DryRun ? null : true;
+            (status, exitCode, message) = Classify(e, settings.LogDirectory, workSaved);
             // The console shows the message only; the log files keep the exception for whoever investigates.
             log.Error(e, message);
             await TryFinishAsync(registry, runId, status, exitCode, message, counts, log);
@@ -136,7 +177,7 @@ public static class JobRunner
 
         log.Info("{0} 終了: {1}（終了コード {2}、{3:F1} 秒）{4}", job.Name, status, (int)exitCode, stopwatch.Elapsed.TotalSeconds, FormatCounts(counts));
         if (invocation.SummaryFile is { } summaryFile)
-            await WriteSummaryAsync(summaryFile, runId, job.Name, status, exitCode, startedAt, clock.GetUtcNow(), stopwatch.Elapsed, counts, message, resumedFrom, invocation.DryRun, log);
+            await WriteSummaryAsync(summaryFile, runId, job.Name, status, exitCode, startedAt, clock.GetUtcNow(), stopwatch.Elapsed, counts, message, resumedFrom, invocation.DryRun, warning => log.Warn(warning));
         logFactory.Flush();
         return (int)exitCode;
     }
@@ -157,7 +198,9 @@ public static class JobRunner
                 $"データベースのスキーマが最新ではありません（未適用: {string.Join(", ", pending.Select(m => $"{m.Version:D4}_{m.Name}"))}）。先に nenkin-admin db migrate を実行してください。");
     }
 
-    public static (string Status, ExitCode Code, string Message) Classify(Exception e) => e switch
+    /// <param name="logDirectory">Where the exception was logged, when it was.</param>
+    /// <param name="workSaved">Whether the job's work had begun to be committed; null when that cannot be said.</param>
+    public static (string Status, ExitCode Code, string Message) Classify(Exception e, string? logDirectory = null, bool? workSaved = null) => e switch
     {
         OperationCanceledException => (RunStatus.Failed, ExitCode.Interrupted,
             "中断しました。確定済みの箇所までは保存されています。同じコマンドを再実行すると続きから再開します。"),
@@ -165,8 +208,55 @@ public static class JobRunner
         OperatorException o => (RunStatus.Failed, o.ExitCode, o.Message),
         _ when DatabaseWork.IsUnavailable(e) => (RunStatus.Failed, ExitCode.DatabaseUnavailable, new DatabaseUnavailableException(e).Message),
         _ => (RunStatus.Failed, ExitCode.UnexpectedFailure,
-            $"予期しないエラーで停止しました（{e.GetType().Name}）。詳細はログファイルにあります。確定済みの箇所までは保存されているので、原因を取り除いてから再実行してください。"),
+            $"予期しないエラーで停止しました（{e.GetType().Name}）。"
+            + (logDirectory is null ? "" : $"詳細は {logDirectory} のログファイルにあります。")
+            + workSaved switch
+            {
+                true => "確定済みの箇所までは保存されているので、原因を取り除いてから再実行してください。",
+                false => "処理は始まっていません（何も保存していません）。原因を取り除いてから再実行してください。",
+                null => "原因を取り除いてから再実行してください。",
+            }),
     };
+
+    private static void CheckSummaryPath(string? path)
+    {
+        if (path is null) return;
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new OperatorException(ExitCode.UsageError, $"--summary の {full} はフォルダーです。書き込むファイルのパスを指定してください。");
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder))
+            throw new OperatorException(ExitCode.UsageError, $"--summary のフォルダー {folder} がありません。パスを確認するか、先にフォルダーを作成してください。");
+        PrivateFolder.CheckWritable(folder, "--summary のフォルダー", "--summary");
+    }
+
+    /// <summary>A file a setting names is checked before the run: a folder, a missing file that must exist, or one this account cannot read is the operator's to correct.</summary>
+    private static void CheckSettingFile(string? path, string what, string names, bool mustExist)
+    {
+        if (path is null) return;
+        if (Directory.Exists(path))
+            throw new OperatorException(ExitCode.UsageError, $"{what} {path} はフォルダーです。{names} にはファイルのパスを指定してください。");
+        if (!File.Exists(path))
+        {
+            if (!mustExist) return;
+            throw new OperatorException(ExitCode.UsageError, $"{what} {path} がありません。{names} のパスを確認してください。");
+        }
+        try
+        {
+            using var file = File.OpenRead(path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new OperatorException(ExitCode.UsageError, $"{what} {path} を読めません（この利用者（{Environment.UserName}）に読み取り権限がありません）。ファイルの権限を確認してください。", e);
+        }
+    }
+
+    /// <summary>Existing folders keep their permissions (a city may share one with a group on purpose); one every user can read is named.</summary>
+    private static void WarnIfOpenToOthers(string? path, Logger log)
+    {
+        if (path is not null && PrivateFolder.OpenToOthers(path) is { } mode)
+            log.Warn("{0} は他の利用者も読める権限（{1}）です。個人情報を含むため、所有者だけにしてください（例: chmod {2} {0}）。", path, mode, Directory.Exists(path) ? "700" : "600");
+    }
 
     private static async Task TryFinishAsync(RunRegistry? registry, long? runId, string status, ExitCode exitCode, string message, RunCounts counts, Logger log)
     {
@@ -186,7 +276,7 @@ public static class JobRunner
         counts.Entries.Any() ? " " + string.Join("、", counts.Entries.Select(e => $"{e.Key} {e.Value:N0}")) : "";
 
     private static async Task WriteSummaryAsync(string path, long? runId, string job, string status, ExitCode exitCode, DateTimeOffset startedAt, DateTimeOffset endedAt,
-        TimeSpan duration, RunCounts counts, string? message, long? resumedFrom, bool dryRun, Logger log)
+        TimeSpan duration, RunCounts counts, string? message, long? resumedFrom, bool dryRun, Action<string> warn)
     {
         var summary = new Dictionary<string, object?>
         {
@@ -205,12 +295,11 @@ public static class JobRunner
         try
         {
             var full = Path.GetFullPath(path);
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             await File.WriteAllTextAsync(full, JsonSerializer.Serialize(summary, SummaryJson));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log.Warn("集計ファイル {0} を書けませんでした: {1}", path, e.Message);
+            warn($"集計ファイル {path} を書けませんでした: {e.Message}");
         }
     }
 }

@@ -31,9 +31,32 @@ public static class AdminProcess
     public static Task<Result> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
         RunDllAsync(AdminDll, workingDirectory, environment, args);
 
-    public static Process StartDll(string dll, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Process StartDll(string dll, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartThrough([], dll, workingDirectory, environment, args);
+
+    /// <summary>
+    /// Runs the executable through a launcher, as a scheduler or a shell might start it: <see cref="WithUmask"/> a
+    /// shell's umask, <see cref="Unprivileged"/> an account other than root.
+    /// </summary>
+    public static async Task<Result> RunThroughAsync(IReadOnlyList<string> launcher, string dll, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        using var process = StartThrough(launcher, dll, workingDirectory, environment, args);
+        return await WaitAsync(process);
+    }
+
+    /// <summary>A shell that sets the umask, then becomes the executable.</summary>
+    public static IReadOnlyList<string> WithUmask(string umask) => ["sh", "-c", $"umask {umask}; exec \"$0\" \"$@\""];
+
+    /// <summary>
+    /// Permissions bind only an account other than root: as root, the executable runs as nobody (setpriv, util-linux);
+    /// otherwise as the test's own account.
+    /// </summary>
+    public static IReadOnlyList<string> Unprivileged =>
+        Environment.IsPrivilegedProcess ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] : [];
+
+    private static Process StartThrough(IReadOnlyList<string> launcher, string dll, string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
+    {
+        var info = new ProcessStartInfo(launcher.Count > 0 ? launcher[0] : "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -42,6 +65,8 @@ public static class AdminProcess
             StandardErrorEncoding = Encoding.UTF8,
             UseShellExecute = false,
         };
+        foreach (var part in launcher.Skip(1)) info.ArgumentList.Add(part);
+        if (launcher.Count > 0) info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (key, value) in environment) info.Environment[key] = value;
@@ -51,6 +76,11 @@ public static class AdminProcess
     public static async Task<Result> RunDllAsync(string dll, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         using var process = StartDll(dll, workingDirectory, environment, args);
+        return await WaitAsync(process);
+    }
+
+    private static async Task<Result> WaitAsync(Process process)
+    {
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

@@ -45,15 +45,36 @@ public sealed class TestDatabase : IAsyncDisposable
             ? server
             : throw new InvalidOperationException("NENKIN_TEST_PG is not set: run the tests with tests/run.sh, which starts a throwaway PostgreSQL.");
 
-    public static Task<TestDatabase> CreateAsync(string kind)
+    /// <summary>
+    /// An empty database, as the first step of <c>nenkin-admin db migrate</c> leaves it (the SQLite file, the PostgreSQL
+    /// schema) with no table yet: jobs migrate an existing SQLite file, but never create one.
+    /// </summary>
+    public static async Task<TestDatabase> CreateAsync(string kind)
+    {
+        var directory = CreateDirectory();
+        TestDatabase database;
+        if (kind == Sqlite)
+        {
+            database = new TestDatabase(kind, directory, Path.Combine(directory, "nenkin.db"), null);
+        }
+        else
+        {
+            var schema = "t_" + Guid.NewGuid().ToString("N")[..16];
+            // Its own application name too, so a test that terminates its own backends touches no other test.
+            var builder = new NpgsqlConnectionStringBuilder(PostgresServer) { SearchPath = schema, ApplicationName = "nenkin-" + schema };
+            database = new TestDatabase(kind, directory, builder.ConnectionString, schema);
+        }
+        await database.Store.EnsureContainerAsync(CancellationToken.None);
+        return database;
+    }
+
+    /// <summary>A scratch folder of the test's own, owner-only as the suite makes its folders.</summary>
+    public static string CreateDirectory()
     {
         var directory = Path.Combine(Path.GetTempPath(), "nenkin-test-" + Guid.NewGuid().ToString("N")[..12]);
-        System.IO.Directory.CreateDirectory(directory);
-        if (kind == Sqlite) return Task.FromResult(new TestDatabase(kind, directory, Path.Combine(directory, "nenkin.db"), null));
-        var schema = "t_" + Guid.NewGuid().ToString("N")[..16];
-        // Its own application name too, so a test that terminates its own backends touches no other test.
-        var builder = new NpgsqlConnectionStringBuilder(PostgresServer) { SearchPath = schema, ApplicationName = "nenkin-" + schema };
-        return Task.FromResult(new TestDatabase(kind, directory, builder.ConnectionString, schema));
+        if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(directory);
+        else System.IO.Directory.CreateDirectory(directory, NenkinBatch.Foundation.PrivateFolder.OwnerOnly);
+        return directory;
     }
 
     public static async Task<TestDatabase> CreateMigratedAsync(string kind)

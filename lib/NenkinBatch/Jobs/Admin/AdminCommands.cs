@@ -12,6 +12,7 @@ public sealed class AdminCommands(Settings settings, bool databaseFromCommandLin
 
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
+        _store.CheckUsable(creating: true);
         var applied = await new Migrator(_store, clock).MigrateAsync(cancellationToken);
         output.WriteLine(applied.Count == 0
             ? $"{_store.Target.Display}: スキーマは最新です（適用するマイグレーションはありません）。"
@@ -21,6 +22,7 @@ public sealed class AdminCommands(Settings settings, bool databaseFromCommandLin
 
     public async Task<int> StatusAsync(CancellationToken cancellationToken)
     {
+        _store.CheckUsable(creating: false);
         var migrator = new Migrator(_store, clock);
         var applied = await migrator.AppliedAsync(cancellationToken);
         output.WriteLine($"データベース: {_store.Target.Display}");
@@ -37,6 +39,7 @@ public sealed class AdminCommands(Settings settings, bool databaseFromCommandLin
 
     public async Task<int> ListRunsAsync(int limit, bool failedOnly, CancellationToken cancellationToken)
     {
+        _store.CheckUsable(creating: false);
         if (!await EnsureExistsAsync(cancellationToken)) return (int)ExitCode.Success;
         var runs = await new RunRegistry(_store, clock).RecentAsync(settings.Municipality, limit, failedOnly, cancellationToken);
         output.WriteLine("実行番号  ジョブ            状態                   開始                 所要(秒)  終了コード  件数");
@@ -51,6 +54,7 @@ public sealed class AdminCommands(Settings settings, bool databaseFromCommandLin
 
     public async Task<int> ShowRunAsync(long runId, CancellationToken cancellationToken)
     {
+        _store.CheckUsable(creating: false);
         var registry = new RunRegistry(_store, clock);
         var run = await EnsureExistsAsync(cancellationToken) ? await registry.GetAsync(runId, cancellationToken) : null;
         if (run is null || run.MunicipalityCode != settings.Municipality.Value)
@@ -78,6 +82,7 @@ public sealed class AdminCommands(Settings settings, bool databaseFromCommandLin
 
     public async Task<int> RecoverRunAsync(long runId, CancellationToken cancellationToken)
     {
+        _store.CheckUsable(creating: false);
         var registry = new RunRegistry(_store, clock);
         var run = await EnsureExistsAsync(cancellationToken) ? await registry.GetAsync(runId, cancellationToken) : null;
         if (run is null || run.MunicipalityCode != settings.Municipality.Value)

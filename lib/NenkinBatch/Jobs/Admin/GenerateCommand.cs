@@ -13,6 +13,7 @@ public static class GenerateCommand
 {
     public static Task<int> RunAsync(CityOptions options, string directory, TextWriter output, CancellationToken cancellationToken)
     {
+        PrivateFolder.Prepare(directory, "出力フォルダー", "--out");
         var stopwatch = Stopwatch.StartNew();
         var counts = new CityGenerator(options).Generate(directory, cancellationToken);
         using var self = Process.GetCurrentProcess();

@@ -1,19 +1,68 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using NenkinBatch.Domain;
+using NenkinBatch.Foundation;
 
 namespace NenkinBatch.Persistence.Sqlite;
 
 /// <summary>The embedded store: one file, WAL, and an OS file lock per job for one-at-a-time.</summary>
 public sealed class SqliteStore(DatabaseTarget target) : Store(target)
 {
+    private static ReadOnlySpan<byte> Header => "SQLite format 3\0"u8;
+
     private string FilePath => new SqliteConnectionStringBuilder(Target.ConnectionString).DataSource;
+
+    private string Folder => Path.GetDirectoryName(FilePath)!;
+
+    private const string Names = "--db、設定 db、環境変数 NENKIN_DB";
 
     public override string MigrationFolder => "sqlite";
 
+    public override void CheckUsable(bool creating)
+    {
+        var path = FilePath;
+        if (Directory.Exists(path))
+            throw new OperatorException(ExitCode.UsageError, $"データベース {path} はフォルダーです。{Names} には SQLite のデータベースファイルのパスを指定してください。");
+        if (!File.Exists(path))
+        {
+            if (creating) return;
+            throw new OperatorException(ExitCode.UsageError,
+                $"データベース {path} がありません。{Names} のパスを確認してください。新しいデータベースは nenkin-admin db migrate で作成します。");
+        }
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            Span<byte> header = stackalloc byte[Header.Length];
+            var read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            // An empty file is an empty database to SQLite; anything else must start with its header.
+            if (read > 0 && !header[..read].SequenceEqual(Header))
+                throw new OperatorException(ExitCode.UsageError, $"{path} は SQLite のデータベースではありません。{Names} のパスを確認してください。");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new OperatorException(ExitCode.UsageError,
+                $"データベース {path} に書き込めません（読み取り専用か、この利用者（{Environment.UserName}）に書き込み権限がありません）。ファイルの権限と {Names} のパスを確認してください。", e);
+        }
+        // SQLite writes its -wal and -shm files, and the job its lock file, beside the database.
+        PrivateFolder.CheckWritable(Folder, "データベースのフォルダー", Names);
+        // A run under another account (root, an administrator) can leave them behind, and SQLite then cannot open the database.
+        foreach (var companion in new[] { "-wal", "-shm", "-journal" }.Select(suffix => path + suffix).Where(File.Exists))
+        {
+            try
+            {
+                using var file = new FileStream(companion, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new OperatorException(ExitCode.UsageError,
+                    $"データベースの作業ファイル {companion} に書き込めません（別の利用者で実行したときに残ったものかもしれません）。" +
+                    $"この利用者（{Environment.UserName}）が書き込めるよう、所有者と権限をデータベースと同じにしてください。", e);
+            }
+        }
+    }
+
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
         var connection = new SqliteConnection(Target.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
@@ -28,11 +77,16 @@ public sealed class SqliteStore(DatabaseTarget target) : Store(target)
     {
         // The OS releases the lock when the holder dies, however it dies: a killed run never leaves it held.
         var path = $"{FilePath}.{municipality.Value}.{job}.lock";
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = PrivateFolder.OwnerOnlyFile;
         try
         {
-            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            return Task.FromResult<IJobLock?>(new FileJobLock(stream));
+            return Task.FromResult<IJobLock?>(new FileJobLock(new FileStream(path, options)));
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new OperatorException(ExitCode.UsageError,
+                $"ロックファイル {path} を作れません（この利用者（{Environment.UserName}）に権限がありません）。データベースのフォルダーの権限を確認してください。", e);
         }
         catch (IOException)
         {
@@ -52,9 +106,24 @@ public sealed class SqliteStore(DatabaseTarget target) : Store(target)
     public override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask; // BEGIN IMMEDIATE already holds the file's write lock.
 
+    /// <summary>
+    /// Creates the database file, empty (SQLite takes an empty file for an empty database), owner-only whatever the umask:
+    /// SQLite gives its -wal and -shm files the database file's permissions.
+    /// </summary>
     public override Task EnsureContainerAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+        if (File.Exists(FilePath)) return Task.CompletedTask;
+        PrivateFolder.Prepare(Folder, "データベースのフォルダー", Names);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = PrivateFolder.OwnerOnlyFile;
+        try
+        {
+            using var file = new FileStream(FilePath, options);
+        }
+        catch (IOException) when (File.Exists(FilePath))
+        {
+            // Another migrator created it a moment ago.
+        }
         return Task.CompletedTask;
     }
 

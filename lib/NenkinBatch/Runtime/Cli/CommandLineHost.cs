@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text;
 using NenkinBatch.Foundation;
 
@@ -14,6 +15,7 @@ public static class CommandLineHost
 {
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
+        OwnerOnlyFiles.Apply();
         Console.OutputEncoding = new UTF8Encoding(false);
         // Help in Japanese whatever the machine's UI culture (the built-in options are English otherwise).
         foreach (var option in root.Options)
@@ -21,10 +23,11 @@ public static class CommandLineHost
             if (option is System.CommandLine.Help.HelpOption) option.Description = "ヘルプ（使い方）を表示する";
             else if (option is VersionOption) option.Description = "バージョンを表示する";
         }
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        var parse = ParseInvariant(root, args);
+        var errors = parse.Action is System.CommandLine.Help.HelpAction ? [] : CommandLineErrors.Describe(parse);
+        if (errors.Count > 0)
         {
-            foreach (var error in parse.Errors) Console.Error.WriteLine($"コマンドラインの誤り: {error.Message}");
+            foreach (var error in errors) Console.Error.WriteLine($"コマンドラインの誤り: {error}");
             Console.Error.WriteLine($"使い方は {root.Name} --help で確認できます。");
             return (int)ExitCode.UsageError;
         }
@@ -42,6 +45,24 @@ public static class CommandLineHost
             var (_, code, message) = JobRunner.Classify(e);
             Console.Error.WriteLine(message);
             return (int)code;
+        }
+    }
+
+    /// <summary>
+    /// Parses with the parser's errors in the one wording <see cref="CommandLineErrors"/> knows, whatever the machine's
+    /// language; the help, written later, keeps the machine's.
+    /// </summary>
+    private static ParseResult ParseInvariant(RootCommand root, string[] args)
+    {
+        var culture = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
+        try
+        {
+            return root.Parse(args);
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = culture;
         }
     }
 
@@ -75,26 +96,32 @@ public static class CommandLineHost
             }
             catch (Exception e)
             {
-                var (_, code, message) = JobRunner.Classify(e);
-                if (code == ExitCode.UnexpectedFailure) LogUnexpected(parse, e);
+                var logged = JobRunner.Classify(e).Code == ExitCode.UnexpectedFailure ? LogUnexpected(parse, e) : null;
+                var (_, code, message) = JobRunner.Classify(e, logged);
                 Console.Error.WriteLine(message);
                 return (int)code;
             }
         };
 
-    /// <summary>An admin command has no run log of its own: the unexpected failure goes to nenkin-admin-YYYYMMDD.log for whoever investigates.</summary>
-    private static void LogUnexpected(ParseResult parse, Exception e)
+    /// <summary>
+    /// An admin command has no run log of its own: the unexpected failure goes to nenkin-admin-YYYYMMDD.log for whoever
+    /// investigates. Returns the folder, or null when it could not be written (the console message then claims no log).
+    /// </summary>
+    private static string? LogUnexpected(ParseResult parse, Exception e)
     {
+        var directory = Path.GetFullPath(Environment.GetEnvironmentVariable("NENKIN_LOG_DIR") is { Length: > 0 } dir ? dir : "logs");
         try
         {
-            var directory = Environment.GetEnvironmentVariable("NENKIN_LOG_DIR") is { Length: > 0 } dir ? dir : "logs";
+            PrivateFolder.Prepare(directory, "ログの出力先", "環境変数 NENKIN_LOG_DIR");
             using var factory = Logging.Create(new Logging.Options(directory, parse.RootCommandResult.Command.Name, false, true, TextWriter.Null, TextWriter.Null));
             factory.GetLogger("admin").Error(e, "{0} で予期しないエラー", parse.CommandResult.Command.Name);
             factory.Flush();
+            return directory;
         }
-        catch (IOException)
+        catch (Exception failure) when (failure is OperatorException or IOException or UnauthorizedAccessException)
         {
             // Nowhere to log: the console message still stands.
+            return null;
         }
     }
 
