@@ -26,6 +26,7 @@ for seed in "${seeds[@]}"; do
   dir="$work/seed-$seed"
   $admin generate --people "$people" --seed "$seed" --out "$dir/city" >/dev/null
   export NENKIN_DB="$dir/nenkin.db" NENKIN_LOG_DIR="$dir/logs" NENKIN_REPORT_DIR="$dir/reports"
+  $admin db migrate >/dev/null
   $admin load-members "$dir/city/members.csv" --quiet
   $import "$dir/city/jps-result.csv" --quiet
   $reconcile --quiet

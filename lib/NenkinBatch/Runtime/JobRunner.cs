@@ -73,7 +73,7 @@ public static class JobRunner
                 await WriteSummaryAsync(summary, null, job.Name, RunStatus.Failed, e.ExitCode, now, now, TimeSpan.Zero, new RunCounts(job.CountNames), e.Message, null, invocation.DryRun, invocation.Error.WriteLine);
             return (int)e.ExitCode;
         }
-        using var logFactory = Logging.Create(new Logging.Options(settings.LogDirectory, job.Name, invocation.Verbose, invocation.Quiet, invocation.Out, invocation.Error));
+        using var logFactory = Logging.Create(new Logging.Options(settings.LogDirectory, job.Name, invocation.Verbose, invocation.Quiet, invocation.Out, invocation.Error) { Clock = invocation.Clock });
         var log = logFactory.GetLogger(job.Name);
         var clock = invocation.Clock;
         var startedAt = clock.GetUtcNow();
