@@ -117,6 +117,25 @@ public class LoadMembersJobTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Load_LastLineCutOff_RefusedWhole_NothingStored(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        var path = MemberFile.Synthetic(30).Write(Path.Combine(database.Directory, "cut.csv"));
+        var bytes = await File.ReadAllBytesAsync(path);
+        // Cut inside the last row's 宛名番号: what is left is valid UTF-8, and one field short.
+        var lastLine = Array.LastIndexOf(bytes, (byte)'\n', bytes.Length - 2) + 1;
+        await File.WriteAllBytesAsync(path, bytes[..(lastLine + 5)]);
+
+        var (run, _) = await LoadAsync(database, path);
+
+        run.ExitCode.ShouldBe((int)ExitCode.InputRejected, run.Error);
+        run.Error.ShouldContain("cut.csv: 最後の行（31行目）が改行で終わっていません");
+        (await database.CountAsync("person")).ShouldBe(0);
+        (await database.CountAsync("qualification")).ShouldBe(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
     public async Task Load_DryRun_ComputesCountsAndKeepsNothing(string kind)
     {
         await using var database = await TestDatabase.CreateMigratedAsync(kind);

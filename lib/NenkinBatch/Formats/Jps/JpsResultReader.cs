@@ -22,6 +22,8 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
     private async IAsyncEnumerable<JpsReadResult> ReadCsvAsync(InputFile input, long skipThroughLine,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // A list is complete or refused: a last line cut off is not a row to reject but a list to fetch again.
+        input.EnsureLastLineEnded();
         // The parser splits bytes: safe for CP932 as for UTF-8, since neither puts a comma, a quote or a line end inside a character.
         await using var stream = new FileStream(input.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
         await using var csv = CsvReader.Create(stream, HeaderedCsv.ReaderOptions, leaveOpen: false);
@@ -47,16 +49,21 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
             }
             line++;
             if (line <= skipThroughLine) continue;
-            if (fields.Length != layout.Fields.Count)
+            if (fields.Length < layout.Fields.Count)
+                throw new InputRejectedException(input.Name,
+                    $"{line}行目の項目数が {fields.Length} で、レイアウト {layout.Name} の {layout.Fields.Count} 項目に足りません（行が途中で切れています）。",
+                    "元のファイルを取り直してから再実行してください。");
+            if (fields.Length > layout.Fields.Count)
             {
                 yield return new JpsReadResult(line, null,
-                    [RowProblem.Error(input.Name, line, null, null, $"項目数が {fields.Length} です（レイアウト {layout.Name} は {layout.Fields.Count} 項目）。行が途中で切れているか、区切りがずれています")]);
+                    [RowProblem.Error(input.Name, line, null, null, $"項目数が {fields.Length} です（レイアウト {layout.Name} は {layout.Fields.Count} 項目）。区切りがずれています")]);
                 continue;
             }
             var raw = new string?[fields.Length];
             for (var i = 0; i < fields.Length; i++) raw[i] = FieldText.Clean(fields[i]);
             yield return Parse(input.Name, line, raw, null);
         }
+        input.EnsureUnchanged(stream.Position);
     }
 
     private void CheckHeader(string file, string[] header)
@@ -112,6 +119,7 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
             yield return Parse(input.Name, line, values.ToArray(), decodeProblems);
         }
 
+        input.EnsureUnchanged(stream.Position);
         if (records.TruncatedLength > 0)
             throw new InputRejectedException(input.Name, $"最後のレコードが {records.TruncatedLength} バイトで途中で切れています（転送が途中で止まった可能性があります）。",
                 "元のファイルを取り直してから再実行してください。");

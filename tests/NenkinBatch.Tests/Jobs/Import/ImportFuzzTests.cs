@@ -29,7 +29,7 @@ public class ImportFuzzTests
         {
             var path = Path.Combine(database.Directory, $"fuzz-{n}{Path.GetExtension(sample)}");
             await File.WriteAllBytesAsync(path, Mutate(original, random));
-            var import = ImportJobTests.ImportAsync(database, new ImportOptions { Files = [path] });
+            var import = ImportJobTests.ImportAsync(database, new ImportOptions { Files = [path], Settle = TimeSpan.Zero });
             var finished = await Task.WhenAny(import, Task.Delay(TimeSpan.FromSeconds(60)));
             finished.ShouldBe(import, $"import of mutation {n} did not finish within a minute");
             var (run, counts) = await import;

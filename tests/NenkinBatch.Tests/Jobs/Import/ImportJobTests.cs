@@ -132,7 +132,7 @@ public class ImportJobTests
         File.Copy(Path.Combine(Samples, "city", CityFiles.JpsCsvFile), Path.Combine(inbox, "a.csv"));
         File.Copy(Path.Combine(Samples, "broken", "truncated.dat"), Path.Combine(inbox, "b.dat"));
 
-        var (run, counts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.FromMilliseconds(50) });
+        var (run, counts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, Settle = TimeSpan.FromMilliseconds(50) });
 
         run.ExitCode.ShouldBe((int)ExitCode.InputRejected);
         (counts["files_imported"], counts["files_rejected"]).ShouldBe((1L, 1L));
@@ -141,7 +141,7 @@ public class ImportJobTests
         (await File.ReadAllTextAsync(Path.Combine(inbox, "rejected", "b.dat.reason.txt"))).ShouldContain("途中で切れています");
         Directory.GetFiles(inbox).ShouldBeEmpty();
 
-        var (second, secondCounts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.Zero });
+        var (second, secondCounts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, Settle = TimeSpan.Zero });
         second.ExitCode.ShouldBe(0);
         secondCounts["files_imported"].ShouldBe(0);
     }
@@ -157,7 +157,7 @@ public class ImportJobTests
         {
             // The transfer keeps writing a little at a time for as long as the import looks at the folder.
             var written = 0;
-            var import = ImportAsync(database, new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.FromMilliseconds(400) });
+            var import = ImportAsync(database, new ImportOptions { Inbox = inbox, Settle = TimeSpan.FromMilliseconds(400) });
             while (!import.IsCompleted && written < bytes.Length - 20)
             {
                 await writer.WriteAsync(bytes.AsMemory(written, 20));
@@ -173,7 +173,7 @@ public class ImportJobTests
             await writer.WriteAsync(bytes.AsMemory(written));
         }
         File.Exists(growing).ShouldBeTrue();
-        var (next, nextCounts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.FromMilliseconds(50) });
+        var (next, nextCounts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, Settle = TimeSpan.FromMilliseconds(50) });
         (next.ExitCode, nextCounts["imported"]).ShouldBe((0, 40L));
     }
 
@@ -184,7 +184,7 @@ public class ImportJobTests
         await using var database = await TestDatabase.CreateMigratedAsync(kind);
         var inbox = Directory.CreateDirectory(Path.Combine(database.Directory, "inbox")).FullName;
         File.Copy(Path.Combine(Samples, "city", CityFiles.JpsCsvFile), Path.Combine(inbox, "a.csv"));
-        var run = await InProcess.RunAsync(new ImportJob(new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.Zero }), database.Settings(), dryRun: true);
+        var run = await InProcess.RunAsync(new ImportJob(new ImportOptions { Inbox = inbox, Settle = TimeSpan.Zero }), database.Settings(), dryRun: true);
         run.ExitCode.ShouldBe(0, run.Error);
         run.Summary!.ShouldContain("\"imported\": 40");
         (await database.CountAsync("jps_result")).ShouldBe(0);
