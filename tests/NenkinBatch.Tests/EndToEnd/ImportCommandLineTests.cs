@@ -22,11 +22,11 @@ public class ImportCommandLineTests
 
         var rows = await AdminProcess.RunDllAsync(AdminProcess.ImportDll, database.Directory, env, Sample("broken/bad-dates.csv"));
         rows.ExitCode.ShouldBe((int)ExitCode.CompletedWithRowErrors, rows.All);
-        rows.Error.ShouldContain("bad-dates.csv 6行目 項目「受付年月日」: 元号コード「2」");
+        rows.Error.ShouldContain("bad-dates.csv 7行目 項目「受付年月日」: 元号コード「2」");
 
         var file = await AdminProcess.RunDllAsync(AdminProcess.ImportDll, database.Directory, env, Sample("broken/truncated.dat"));
         file.ExitCode.ShouldBe((int)ExitCode.InputRejected, file.All);
-        file.Error.ShouldContain("truncated.dat: 最後のレコードが 137 バイトで途中で切れています");
+        file.Error.ShouldContain("truncated.dat: 最後のレコード（9行目）が 137 バイトで途中で切れています");
 
         foreach (var result in new[] { good, rows, file })
         {

@@ -53,8 +53,12 @@ public class ImportFuzzTests
         var mutations = random.Next(1, 4);
         for (var m = 0; m < mutations && bytes.Count > 2; m++)
         {
-            switch (random.Next(7))
+            switch (random.Next(8))
             {
+                case 7: // a digit of a data row made a letter: that row rejected, the file taken
+                    var digit = Enumerable.Range(0, 40).Select(_ => random.Next(302, bytes.Count - 302)).FirstOrDefault(i => bytes[i] is >= (byte)'0' and <= (byte)'9', -1);
+                    if (digit >= 0) bytes[digit] = (byte)'A';
+                    break;
                 case 0: // flip bytes
                     for (var i = random.Next(1, 8); i > 0; i--) bytes[random.Next(bytes.Count)] = (byte)random.Next(256);
                     break;
