@@ -41,7 +41,7 @@ public sealed class ImportJob(ImportOptions options) : Job
     /// <summary>Files are committed whole and known by content, so a rerun simply skips those already in.</summary>
     public override bool ResumesFromCheckpoint => false;
 
-    public override string[] CountNames => ["read", "imported", "rejected", "warnings", "files_imported", "files_skipped", "files_rejected"];
+    public override string[] CountNames => ["read", "imported", "rejected", "warnings", "duplicates", "files_imported", "files_skipped", "files_rejected"];
 
     public override async Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken)
     {
