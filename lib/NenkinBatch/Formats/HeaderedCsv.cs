@@ -55,7 +55,7 @@ public static class HeaderedCsv
     public static async IAsyncEnumerable<HeaderedRecord> ReadAsync(string path, string layoutName, string[] columns, long skipThroughLine, Action<Stream>? onOpen,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var file = Path.GetFileName(path);
+        var file = InputFile.DisplayName(path);
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
         onOpen?.Invoke(stream);
         await using var csv = CsvReader.Create(stream, ReaderOptions, leaveOpen: true);

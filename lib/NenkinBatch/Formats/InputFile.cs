@@ -32,7 +32,7 @@ public sealed record InputFile(string Path, string Name, long Length, string Sha
 
     private static async Task<InputFile> InspectAsync(string path, Encoding[] candidates, string whenUnreadable, CancellationToken cancellationToken)
     {
-        var name = System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(path));
+        var name = DisplayName(path);
         EnsureRegularFile(path, name);
 
         var decoders = candidates.Select(e => new Decoding(e)).ToArray();
@@ -73,6 +73,9 @@ public sealed record InputFile(string Path, string Name, long Length, string Sha
         };
     }
 
+    /// <summary>The file's name as operators see it: control characters in a name are spelled out, never sent to a console.</summary>
+    public static string DisplayName(string path) => FieldText.Printable(System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(path)));
+
     /// <summary>Refuses a path that is not a regular file before anything opens it: a FIFO or a device would block or never end.</summary>
     public static void EnsureRegularFile(string path, string name)
     {
@@ -81,9 +84,9 @@ public sealed record InputFile(string Path, string Name, long Length, string Sha
             case FileKind.Regular:
                 return;
             case FileKind.Missing:
-                throw new InputRejectedException(name, "ファイルがありません。", $"パス {path} を確認してください。");
+                throw new InputRejectedException(name, "ファイルがありません。", $"パス {FieldText.Printable(path)} を確認してください。");
             case var kind:
-                throw new InputRejectedException(name, $"{path} は{FileKinds.Describe(kind)}で、通常のファイルではありません。", "取り込むファイルのパスを指定してください。");
+                throw new InputRejectedException(name, $"{FieldText.Printable(path)} は{FileKinds.Describe(kind)}で、通常のファイルではありません。", "取り込むファイルのパスを指定してください。");
         }
     }
 

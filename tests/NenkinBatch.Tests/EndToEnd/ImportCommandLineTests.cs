@@ -36,6 +36,26 @@ public class ImportCommandLineTests
         (await database.CountAsync("jps_result")).ShouldBe(80 + 9);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Import_FifoAndDevice_RefusedAtOnce_Exit20_TheListBesideThemImported(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        var fifo = NenkinBatch.Tests.Jobs.Import.SpecialFiles.Fifo(database.Directory, "pipe.csv");
+
+        var run = AdminProcess.RunDllAsync(AdminProcess.ImportDll, database.Directory, database.Environment(), fifo, "/dev/zero", Sample("city/jps-result.csv"));
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60)));
+        finished.ShouldBe(run, "nenkin-import blocked on a FIFO or a device");
+        var result = await run;
+
+        result.ExitCode.ShouldBe((int)ExitCode.InputRejected, result.All);
+        result.Error.ShouldContain($"{fifo} は名前付きパイプ（FIFO）で、通常のファイルではありません");
+        result.Error.ShouldContain("/dev/zero はデバイスファイルで、通常のファイルではありません");
+        result.All.ShouldNotContain("   at ");
+        result.All.ShouldNotContain("Exception");
+        (await database.CountAsync("jps_result")).ShouldBe(40);
+    }
+
     [Fact]
     public async Task Import_NothingToImport_UsageError()
     {

@@ -27,7 +27,7 @@ public sealed class MembersCsvReader(CodeTables codes)
         string path, long skipThroughLine,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var file = Path.GetFileName(path);
+        var file = InputFile.DisplayName(path);
         var columns = Columns.ToArray();
         var seen = new Dictionary<UInt128, long>();
         await foreach (var record in HeaderedCsv.ReadAsync(path, MembersLayout.Name, columns, skipThroughLine, stream => _stream = stream, cancellationToken))

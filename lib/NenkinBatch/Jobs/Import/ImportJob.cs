@@ -60,7 +60,7 @@ public sealed class ImportJob(ImportOptions options) : Job
             try
             {
                 if (!fromInbox && writing.Contains(path))
-                    throw new InputRejectedException(Path.GetFileName(path),
+                    throw new InputRejectedException(InputFile.DisplayName(path),
                         $"書き込み中です（{options.Settle.TotalSeconds:0.#} 秒の間に大きさか更新日時が変わりました）。", "書き込みが終わってから再実行してください。");
                 _files.Add((path, fromInbox, await InputFile.InspectAsync(path, options.Encoding, cancellationToken), null));
             }
@@ -70,7 +70,7 @@ public sealed class ImportJob(ImportOptions options) : Job
             }
         }
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("|", _files.Select(f => f.Input?.Sha256 ?? f.Path).Order(StringComparer.Ordinal)))));
-        var described = _files.Count == 0 ? $"受信フォルダー {options.Inbox}（新しいファイルなし）" : string.Join("、", _files.Select(f => Path.GetFileName(f.Path)));
+        var described = _files.Count == 0 ? $"受信フォルダー {options.Inbox}（新しいファイルなし）" : string.Join("、", _files.Select(f => InputFile.DisplayName(f.Path)));
         return ($"ファイル {described}{(options.Reimport ? "（--reimport）" : "")}", key);
     }
 
@@ -79,7 +79,7 @@ public sealed class ImportJob(ImportOptions options) : Job
     public override async Task<JobOutcome> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
     {
         foreach (var growing in GrowingFiles)
-            context.Log.Info("{0} は書き込み中のため、次回の実行で取り込みます。", Path.GetFileName(growing));
+            context.Log.Info("{0} は書き込み中のため、次回の実行で取り込みます。", InputFile.DisplayName(growing));
         var protector = await context.OpenIndividualNumberProtectorAsync(cancellationToken);
         var jps = context.Store.CreateJpsResultStore();
         var layouts = options.Layout is { } forced ? [Layout.Resolve(forced)] : Layout.BuiltInNames.Where(n => n.StartsWith("jps-result", StringComparison.Ordinal)).Select(Layout.Resolve).ToList();

@@ -103,4 +103,19 @@ public class ImportTextFieldTests
         (await database.CountAsync("jps_result")).ShouldBe(80);
         (await database.CountAsync("jps_result", "line_number = 42")).ShouldBe(0);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Import_FileNameWithAControlCharacter_SpelledOutOnTheConsole(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        var path = SampleLists.Write(database.Directory, "list\u001b[2J.csv", SampleLists.Csv);
+
+        var (run, counts) = await ImportAsync(database, path);
+
+        run.ExitCode.ShouldBe((int)ExitCode.Success, run.Error);
+        counts["imported"].ShouldBe(40);
+        (run.Out + run.Error).ShouldNotContain("\u001b");
+        run.Out.ShouldContain("listU+001B[2J.csv");
+    }
 }
