@@ -3,9 +3,11 @@ using CsvHelper;
 namespace NenkinBatch.Formats;
 
 /// <summary>One data record of a CSV file with a header line: its line number and fields by column name.</summary>
-public sealed class HeaderedRecord(long line, string[] fields, int[] index, string[] columns)
+public sealed class HeaderedRecord(long line, string[] fields, int[] index, string[] columns, UInt128 digest)
 {
     public long Line { get; } = line;
+    /// <summary>128 bits of the SHA-256 of the record's bytes: exact duplicates share it.</summary>
+    public UInt128 Digest { get; } = digest;
     public int FieldCount => fields.Length;
     public int ExpectedCount { get; } = index.Max() + 1;
 
@@ -53,7 +55,7 @@ public static class HeaderedCsv
     public static async IAsyncEnumerable<HeaderedRecord> ReadAsync(string path, string layoutName, string[] columns, long skipThroughLine, Action<Stream>? onOpen,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var file = Path.GetFileName(path);
+        var file = InputFile.DisplayName(path);
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
         onOpen?.Invoke(stream);
         await using var csv = CsvReader.Create(stream, ReaderOptions, leaveOpen: true);
@@ -71,7 +73,7 @@ public static class HeaderedCsv
             if (fields.Length == 1 && fields[0] is "\u001a" or "") continue;
             line++;
             if (line <= skipThroughLine) continue;
-            yield return new HeaderedRecord(line, fields, index, columns);
+            yield return new HeaderedRecord(line, fields, index, columns, RecordDigest.Of(csv.RawRecord));
         }
     }
 

@@ -5,8 +5,11 @@ namespace NenkinBatch.Formats;
 /// <summary>The encodings the suite reads and writes: CP932 (Shift_JIS with Microsoft's extensions) and UTF-8.</summary>
 public static class TextEncodings
 {
-    /// <summary>CP932 that throws on bytes or characters it cannot map: a wrong file must fail loudly, never become "?".</summary>
-    public static Encoding Cp932Strict { get; } = RegisterCodePages().GetEncoding(932, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback)!;
+    /// <summary>
+    /// CP932 that throws on bytes or characters it cannot map: a wrong file must fail loudly, never become "?".
+    /// It decodes every pair of Microsoft's table, the decode-only ones too (<see cref="Cp932DecodeOnlyCodes"/>).
+    /// </summary>
+    public static Encoding Cp932Strict { get; } = RegisterCodePages().GetEncoding(932, EncoderFallback.ExceptionFallback, Cp932DecodeOnlyCodes.Instance)!;
 
     public static Encoding Utf8Strict { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -118,7 +118,10 @@ public sealed class MembersCsvReaderTests : IDisposable
         await File.WriteAllBytesAsync(path, sjis.GetBytes(MemberFile.Header + "\r\n9000000008,,山田　太郎\r\n"));
         var error = await Should.ThrowAsync<InputRejectedException>(() => InputFile.InspectUtf8Async(path, CancellationToken.None));
         error.Reason.ShouldContain("UTF-8");
-        error.Reason.ShouldContain("1行目");
+        error.Reason.ShouldContain("1行目（ファイルの先頭から 1 バイト目");
+        // load-members has no --encoding: the way out is a UTF-8 export.
+        error.WhatToDo.ShouldNotContain("--encoding");
+        error.WhatToDo.ShouldContain("UTF-8 で出力し直して");
     }
 
     [Fact]

@@ -117,6 +117,43 @@ public class LoadMembersJobTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Load_LastLineCutOff_RefusedWhole_NothingStored(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        var path = MemberFile.Synthetic(30).Write(Path.Combine(database.Directory, "cut.csv"));
+        var bytes = await File.ReadAllBytesAsync(path);
+        // Cut inside the last row's 宛名番号: what is left is valid UTF-8, and one field short.
+        var lastLine = Array.LastIndexOf(bytes, (byte)'\n', bytes.Length - 2) + 1;
+        await File.WriteAllBytesAsync(path, bytes[..(lastLine + 5)]);
+
+        var (run, _) = await LoadAsync(database, path);
+
+        run.ExitCode.ShouldBe((int)ExitCode.InputRejected, run.Error);
+        run.Error.ShouldContain("cut.csv: 最後の行（31行目）が改行で終わっていません");
+        (await database.CountAsync("person")).ShouldBe(0);
+        (await database.CountAsync("qualification")).ShouldBe(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Load_ControlCharacterRejected_ExactDuplicateWarnedWithBothLines(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        var file = MemberFile.Synthetic(10);
+        file.Rows[3][2] = "佐藤\u0000太郎";
+        file.Add([.. file.Rows[5]]);
+        var (run, counts) = await LoadAsync(database, file.Write(Path.Combine(database.Directory, "m.csv")));
+
+        run.ExitCode.ShouldBe((int)ExitCode.CompletedWithRowErrors, run.Error);
+        (counts["read"], counts["inserted"], counts["unchanged"], counts["rejected"], counts["warnings"]).ShouldBe((11L, 9L, 1L, 1L, 1L));
+        run.Error.ShouldContain("m.csv 4行目 項目「氏名」: 氏名に制御文字（U+0000）があります");
+        run.Error.ShouldNotContain("\u0000");
+        (await database.RowsAsync("SELECT line_number, reason FROM run_problem WHERE severity = 'warning'")).ShouldBe(["11|6行目とまったく同じ内容の行です（重複）"]);
+        (await database.CountAsync("person")).ShouldBe(9);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
     public async Task Load_DryRun_ComputesCountsAndKeepsNothing(string kind)
     {
         await using var database = await TestDatabase.CreateMigratedAsync(kind);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using CsvHelper;
 using NenkinBatch.Domain.Codes;
@@ -22,12 +23,14 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
     private async IAsyncEnumerable<JpsReadResult> ReadCsvAsync(InputFile input, long skipThroughLine,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // A list is complete or refused: a last line cut off is not a row to reject but a list to fetch again.
+        input.EnsureLastLineEnded();
         // The parser splits bytes: safe for CP932 as for UTF-8, since neither puts a comma, a quote or a line end inside a character.
         await using var stream = new FileStream(input.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
         await using var csv = CsvReader.Create(stream, HeaderedCsv.ReaderOptions, leaveOpen: false);
         var encoding = input.Encoding;
-        long line = 0;
         var first = true;
+        var seen = new Dictionary<UInt128, long>();
         // Synchronous reads on purpose: this runs on the import's own reading thread, and an await per buffer
         // hands each 64 KB to another pool thread for nothing (a fifth of the reading time, measured).
         while (csv.Read())
@@ -45,18 +48,24 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
                     continue;
                 }
             }
-            line++;
+            // The file's own line number, header included, as an operator finds it in an editor.
+            var line = csv.LineNumber;
             if (line <= skipThroughLine) continue;
-            if (fields.Length != layout.Fields.Count)
+            if (fields.Length < layout.Fields.Count)
+                throw new InputRejectedException(input.Name,
+                    $"{line}行目の項目数が {fields.Length} で、レイアウト {layout.Name} の {layout.Fields.Count} 項目に足りません（行が途中で切れています）。",
+                    "元のファイルを取り直してから再実行してください。");
+            if (fields.Length > layout.Fields.Count)
             {
                 yield return new JpsReadResult(line, null,
-                    [RowProblem.Error(input.Name, line, null, null, $"項目数が {fields.Length} です（レイアウト {layout.Name} は {layout.Fields.Count} 項目）。行が途中で切れているか、区切りがずれています")]);
+                    [RowProblem.Error(input.Name, line, null, null, $"項目数が {fields.Length} です（レイアウト {layout.Name} は {layout.Fields.Count} 項目）。区切りがずれています")]);
                 continue;
             }
             var raw = new string?[fields.Length];
             for (var i = 0; i < fields.Length; i++) raw[i] = FieldText.Clean(fields[i]);
-            yield return Parse(input.Name, line, raw, null);
+            yield return Once(seen, RecordDigest.Of(csv.RawRecord), Parse(input.Name, line, raw, null), input.Name);
         }
+        input.EnsureUnchanged(stream.Position);
     }
 
     private void CheckHeader(string file, string[] header)
@@ -87,20 +96,26 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
             throw new InputRejectedException(input.Name, $"ヘッダーレコードの市区町村コードが正しくありません（{headerMunicipality.Error}）。", "送付元に正しいファイルを依頼してください。");
         HeaderMunicipalityCode = headerMunicipality.Value.Value;
 
-        long line = 0;
+        long dataRecords = 0;
         long? trailerCount = null;
+        var seen = new Dictionary<UInt128, long>();
         while (await records.ReadAsync(cancellationToken) is { } record)
         {
+            var line = records.Number;
             var type = RecordType(record.Span);
             if (trailerCount is not null)
-                throw new InputRejectedException(input.Name, "トレーラーレコードの後にレコードがあります。", "送付元に正しいファイルを依頼してください。");
+                throw new InputRejectedException(input.Name, $"トレーラーレコードの後にレコードがあります（{line}行目）。", "送付元に正しいファイルを依頼してください。");
             if (type == trailer.RecordType)
             {
-                var count = Extract(record.Span, trailer.Fields, input.Name, 0, out _)[trailer.Fields.ToList().FindIndex(f => f.Name == "count")];
-                trailerCount = long.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
+                var count = Extract(record.Span, trailer.Fields, input.Name, line, out _)[trailer.Fields.ToList().FindIndex(f => f.Name == "count")];
+                if (!long.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+                    throw new InputRejectedException(input.Name,
+                        $"トレーラーレコード（{line}行目）のデータ件数{(count is null ? "が空です" : $"「{FieldText.Printable(count)}」が数字ではありません")}。",
+                        "送付元に正しいファイルを依頼してください。");
+                trailerCount = n;
                 continue;
             }
-            line++;
+            dataRecords++;
             if (type != layout.DataRecordType)
             {
                 if (line > skipThroughLine)
@@ -109,18 +124,41 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
             }
             if (line <= skipThroughLine) continue;
             var values = Extract(record.Span, layout.Fields, input.Name, line, out var decodeProblems);
-            yield return Parse(input.Name, line, values.ToArray(), decodeProblems);
+            yield return Once(seen, RecordDigest.Of(record.Span), Parse(input.Name, line, values.ToArray(), decodeProblems), input.Name);
         }
 
+        if (records.WrongLength is { } wrong)
+            throw new InputRejectedException(input.Name,
+                $"{wrong.Number}行目のレコードが {wrong.Length} バイト{(wrong.AtLeast ? "以上" : "")}で、{layout.RecordLength} バイトではありません（レイアウト {layout.Name} のファイルではないか、壊れています）。",
+                "送付元に正しいファイルを依頼してください。");
+        input.EnsureUnchanged(stream.Position);
         if (records.TruncatedLength > 0)
-            throw new InputRejectedException(input.Name, $"最後のレコードが {records.TruncatedLength} バイトで途中で切れています（転送が途中で止まった可能性があります）。",
+            throw new InputRejectedException(input.Name,
+                $"最後のレコード（{records.Number + 1}行目）が {records.TruncatedLength} バイトで途中で切れています（1レコード {layout.RecordLength} バイト。転送が途中で止まった可能性があります）。",
                 "元のファイルを取り直してから再実行してください。");
         if (trailerCount is null)
             throw new InputRejectedException(input.Name, "トレーラーレコード（区分 " + trailer.RecordType + "）がありません（転送が途中で止まった可能性があります）。",
                 "元のファイルを取り直してから再実行してください。");
-        if (trailerCount != line)
-            throw new InputRejectedException(input.Name, $"トレーラーのデータ件数 {trailerCount} と実際のデータレコード数 {line} が一致しません。",
+        if (trailerCount != dataRecords)
+            throw new InputRejectedException(input.Name, $"トレーラーのデータ件数 {trailerCount} と実際のデータレコード数 {dataRecords} が一致しません。",
                 "送付元に正しいファイルを依頼してください。");
+    }
+
+    /// <summary>
+    /// A good row whose bytes an earlier good row of the list already had is reported with both lines, and not passed on as a row:
+    /// the list's filing is one filing. Rows with errors are not tracked: each copy is rejected and listed.
+    /// </summary>
+    private static JpsReadResult Once(Dictionary<UInt128, long> seen, UInt128 digest, JpsReadResult result, string file)
+    {
+        if (result.Row is null) return result;
+        ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(seen, digest, out var exists);
+        if (!exists)
+        {
+            first = result.Line;
+            return result;
+        }
+        return new JpsReadResult(result.Line, null,
+            [RowProblem.Warning(file, result.Line, null, null, $"{first}行目とまったく同じ内容の行です（重複のため取り込みません）")]) { DuplicateOf = first };
     }
 
     private static string RecordType(ReadOnlySpan<byte> record) => ((char)record[0]).ToString();

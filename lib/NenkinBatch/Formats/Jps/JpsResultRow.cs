@@ -27,4 +27,8 @@ public sealed record JpsResultRow(
     IndividualNumber? IndividualNumber);
 
 /// <summary>What the reader made of one data record: a row (maybe with warnings), or only problems.</summary>
-public sealed record JpsReadResult(long Line, JpsResultRow? Row, IReadOnlyList<RowProblem> Problems);
+public sealed record JpsReadResult(long Line, JpsResultRow? Row, IReadOnlyList<RowProblem> Problems)
+{
+    /// <summary>The line of an earlier good row with exactly the same bytes: this one is only reported, never stored twice.</summary>
+    public long? DuplicateOf { get; init; }
+}

@@ -27,16 +27,42 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
     public IReadOnlyList<RowProblem> ProblemsOrNone => _problems is null ? [] : _problems;
     public bool HasErrors => _problems is not null && _problems.Exists(p => p.Severity == ProblemSeverity.Error);
 
-    /// <summary>The field and its value when the field is in the layout and not empty; a required empty field is an error.</summary>
+    /// <summary>
+    /// The field and its value when the field is in the layout, not empty, free of control characters and within its
+    /// maximum length; a required empty field, a control character or an overlong value is an error.
+    /// </summary>
     private bool TryGet(string name, out LayoutField field, out string value)
     {
         var i = layout.IndexOf(name);
         field = i >= 0 ? layout.Fields[i] : null!;
         value = i >= 0 && i < _values.Length ? _values[i]! : null!;
         if (i < 0) return false;
-        if (value is not null) return true;
-        if (field.Required) Fail<string>(field, null, $"{field.Label}がありません");
-        return false;
+        if (value is null)
+        {
+            if (field.Required) Fail<string>(field, null, $"{field.Label}がありません");
+            return false;
+        }
+        // No register holds a NUL, a tab or a line break in a name or an address; the value is shown with them spelled out.
+        if (value.AsSpan().IndexOfAny(FieldText.Controls) is var control and >= 0)
+        {
+            Fail<string>(field, FieldText.Printable(value), $"{field.Label}に制御文字（U+{(int)value[control]:X4}）があります");
+            return false;
+        }
+        // A value in UTF-16 is at least as long as in characters: counting is needed only past the limit.
+        if (value.Length > field.MaxLength && value.EnumerateRunes().Count() is var length && length > field.MaxLength)
+        {
+            Fail<string>(field, Shortened(value, field.MaxLength), $"{field.Label}が {length:N0} 文字あり、最大の {field.MaxLength} 文字を超えています");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>An overlong value for the error list: its first characters, not megabytes of them.</summary>
+    private static string Shortened(string value, int maxLength)
+    {
+        var cut = Math.Min(value.Length, maxLength + 10);
+        if (cut < value.Length && char.IsHighSurrogate(value[cut - 1])) cut--;
+        return cut < value.Length ? value[..cut] + "…" : value;
     }
 
     private T? Fail<T>(LayoutField field, string? value, string reason)
@@ -140,7 +166,7 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
         foreach (var c in value)
         {
             if (c is (>= '\u30A1' and <= '\u30FC') or (>= '\uFF66' and <= '\uFF9F') or ' ' or '\u3000' or '･' or '・') continue;
-            return Fail<string>(field, value, $"{field.Label}にカタカナ以外の文字「{c}」があります（文字コードの誤りか、項目のずれの可能性があります）");
+            return Fail<string>(field, value, $"{field.Label}にカタカナ以外の文字「{FieldText.Printable(c.ToString())}」があります（文字コードの誤りか、項目のずれの可能性があります）");
         }
         return value;
     }

@@ -15,6 +15,8 @@ public sealed record LayoutField
     /// <summary>"error" (the row is rejected) or "warning" (kept, reported) for a code missing from its table.</summary>
     public string UnknownIs { get; init; } = "error";
     public bool Required { get; init; }
+    /// <summary>The most characters (Unicode scalar values) a value may have, from the format's own widths: no register holds more.</summary>
+    public int MaxLength { get; init; }
     public int Offset { get; init; }
     public int Length { get; init; }
     /// <summary>"half" (1 byte a character) or "full" (2 bytes a character, padded with U+3000).</summary>
@@ -124,6 +126,8 @@ public sealed record Layout
             problem = "fixed のレイアウトには recordLength、header、trailer、dataRecordType が必要です";
         else if (IsFixed && Fields.Concat(Header!.Fields).Concat(Trailer!.Fields).FirstOrDefault(f => f.Offset < 1 || f.Length < 1 || f.Offset + f.Length > RecordLength) is { } bad)
             problem = $"項目 {bad.Label} の位置（{bad.Offset}+{bad.Length}）がレコード長 {RecordLength} の外です";
+        else if (Fields.Concat(Header?.Fields ?? []).Concat(Trailer?.Fields ?? []).FirstOrDefault(f => f.MaxLength < 1) is { } unbounded)
+            problem = $"項目 {unbounded.Label} に maxLength（最大文字数）がありません";
         if (problem is null)
         {
             try { _ = Wareki; }

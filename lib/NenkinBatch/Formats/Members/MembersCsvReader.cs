@@ -27,10 +27,17 @@ public sealed class MembersCsvReader(CodeTables codes)
         string path, long skipThroughLine,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var file = Path.GetFileName(path);
+        var file = InputFile.DisplayName(path);
         var columns = Columns.ToArray();
+        var seen = new Dictionary<UInt128, long>();
         await foreach (var record in HeaderedCsv.ReadAsync(path, MembersLayout.Name, columns, skipThroughLine, stream => _stream = stream, cancellationToken))
-            yield return Parse(record.Parser(MembersLayout, codes, file), file, record.Line);
+        {
+            var result = Parse(record.Parser(MembersLayout, codes, file), file, record.Line);
+            // An exact copy of an earlier good row changes nothing (the load is idempotent), but the operator hears of it.
+            if (result.Row is not null && !seen.TryAdd(record.Digest, record.Line))
+                result = result with { Problems = [.. result.Problems, RowProblem.Warning(file, record.Line, null, null, $"{seen[record.Digest]}行目とまったく同じ内容の行です（重複）")] };
+            yield return result;
+        }
     }
 
     private static MemberReadResult Parse(FieldParser p, string file, long line)

@@ -36,7 +36,8 @@ internal sealed class FileImport(JobContext context, JpsResultStore jps, Individ
             {
                 rejectedCsv.RewindTo(mark);
                 fileTally = new ImportJob.Tally();
-                var counts = new RunCounts("read", "imported", "rejected", "warnings", "files_imported");
+                _duplicates.Clear();
+                var counts = new RunCounts("read", "imported", "rejected", "warnings", "duplicates", "files_imported");
                 var now = context.Clock.GetUtcNow();
                 if (earlier is not null)
                 {
@@ -80,9 +81,12 @@ internal sealed class FileImport(JobContext context, JpsResultStore jps, Individ
 
         tally.Add(fileTally);
         var c = result.Counts;
-        context.Log.Info("{0}: 読込 {1:N0} 行、取込 {2:N0}、除外 {3:N0}、警告 {4:N0}", input.Name, c["read"], c["imported"], c["rejected"], c["warnings"]);
+        context.Log.Info("{0}: 読込 {1:N0} 行、取込 {2:N0}、除外 {3:N0}、警告 {4:N0}{5}", input.Name, c["read"], c["imported"], c["rejected"], c["warnings"],
+            c["duplicates"] > 0 ? $"（うち重複行 {c["duplicates"]:N0}、取り込まず）" : "");
         foreach (var problem in result.Problems.Take(20)) context.Log.Warn("除外: {0}", problem.Describe());
         if (result.Problems.Count > 20) context.Log.Warn("…ほか {0:N0} 件（一覧は除外行 CSV にあります）", result.Problems.Count - 20);
+        foreach (var duplicate in _duplicates) context.Log.Warn("警告: {0}", duplicate.Describe());
+        if (c["duplicates"] > _duplicates.Count) context.Log.Warn("…ほか重複行 {0:N0} 件（一覧は除外行 CSV にあります）", c["duplicates"] - _duplicates.Count);
         return true;
     }
 
@@ -97,6 +101,17 @@ internal sealed class FileImport(JobContext context, JpsResultStore jps, Individ
         {
             counts["read"]++;
             var rowProblems = read.Problems;
+            if (read.DuplicateOf is not null)
+            {
+                counts["duplicates"]++;
+                counts["warnings"] += rowProblems.Count;
+                foreach (var warning in rowProblems)
+                {
+                    rejectedCsv.Add(warning);
+                    if (_duplicates.Count < ShownDuplicates) _duplicates.Add(warning);
+                }
+                continue;
+            }
             if (read.Row is { } row)
             {
                 if (!checkedMunicipality)
@@ -131,6 +146,8 @@ internal sealed class FileImport(JobContext context, JpsResultStore jps, Individ
     }
 
     private const int BatchSize = 1024;
+    private const int ShownDuplicates = 20;
+    private readonly List<RowProblem> _duplicates = [];
     private static readonly string[] ResultCodes = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
     private void ReportProgress(RunCounts counts)

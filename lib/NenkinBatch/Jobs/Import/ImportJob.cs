@@ -17,7 +17,9 @@ public sealed record ImportOptions
     public string? Layout { get; init; }
     public string Encoding { get; init; } = "auto";
     public bool Reimport { get; init; }
-    public TimeSpan InboxSettle { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long a file's size and modification time must hold still before it is read (<see cref="SettledFiles"/>).</summary>
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
     /// <summary>Rejected rows kept per file in the database and the run's list; the rejected-rows CSV has them all.</summary>
     public int MaxStoredRejectionsPerFile { get; init; } = 100_000;
 }
@@ -31,7 +33,7 @@ public sealed record ImportOptions
 public sealed class ImportJob(ImportOptions options) : Job
 {
     public const string JobName = "import";
-    private readonly List<(string Path, InputFile? Input, InputRejectedException? Rejected)> _files = [];
+    private readonly List<(string Path, bool FromInbox, InputFile? Input, InputRejectedException? Rejected)> _files = [];
     private Inbox? _inbox;
 
     public override string Name => JobName;
@@ -39,33 +41,36 @@ public sealed class ImportJob(ImportOptions options) : Job
     /// <summary>Files are committed whole and known by content, so a rerun simply skips those already in.</summary>
     public override bool ResumesFromCheckpoint => false;
 
-    public override string[] CountNames => ["read", "imported", "rejected", "warnings", "files_imported", "files_skipped", "files_rejected"];
+    public override string[] CountNames => ["read", "imported", "rejected", "warnings", "duplicates", "files_imported", "files_skipped", "files_rejected"];
 
     public override async Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var paths = options.Files.Select(Path.GetFullPath).ToList();
+        var named = options.Files.Select(Path.GetFullPath).ToList();
+        var (_, writing) = await SettledFiles.SplitAsync(named, options.Settle, waitAlways: false, options.Clock, cancellationToken);
+        IReadOnlyList<string> arrived = [];
         if (options.Inbox is { } inboxPath)
         {
-            _inbox = new Inbox(inboxPath, options.InboxSettle);
-            var (ready, growing) = await _inbox.ScanAsync(cancellationToken);
-            GrowingFiles = growing;
-            paths.AddRange(ready);
+            _inbox = new Inbox(inboxPath, options.Settle);
+            (arrived, GrowingFiles) = await _inbox.ScanAsync(options.Clock, cancellationToken);
         }
-        if (paths.Count == 0 && options.Inbox is null)
+        if (named.Count == 0 && options.Inbox is null)
             throw new OperatorException(ExitCode.UsageError, "取り込むファイルがありません。ファイルを指定するか --inbox で受信フォルダーを指定してください。");
-        foreach (var path in paths)
+        foreach (var (path, fromInbox) in named.Select(p => (p, false)).Concat(arrived.Select(p => (p, true))))
         {
             try
             {
-                _files.Add((path, await InputFile.InspectAsync(path, options.Encoding, cancellationToken), null));
+                if (!fromInbox && writing.Contains(path))
+                    throw new InputRejectedException(InputFile.DisplayName(path),
+                        $"書き込み中です（{options.Settle.TotalSeconds:0.#} 秒の間に大きさか更新日時が変わりました）。", "書き込みが終わってから再実行してください。");
+                _files.Add((path, fromInbox, await InputFile.InspectAsync(path, options.Encoding, cancellationToken), null));
             }
             catch (InputRejectedException rejected)
             {
-                _files.Add((path, null, rejected));
+                _files.Add((path, fromInbox, null, rejected));
             }
         }
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("|", _files.Select(f => f.Input?.Sha256 ?? f.Path).Order(StringComparer.Ordinal)))));
-        var described = _files.Count == 0 ? $"受信フォルダー {options.Inbox}（新しいファイルなし）" : string.Join("、", _files.Select(f => Path.GetFileName(f.Path)));
+        var described = _files.Count == 0 ? $"受信フォルダー {options.Inbox}（新しいファイルなし）" : string.Join("、", _files.Select(f => InputFile.DisplayName(f.Path)));
         return ($"ファイル {described}{(options.Reimport ? "（--reimport）" : "")}", key);
     }
 
@@ -74,14 +79,14 @@ public sealed class ImportJob(ImportOptions options) : Job
     public override async Task<JobOutcome> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
     {
         foreach (var growing in GrowingFiles)
-            context.Log.Info("{0} は書き込み中のため、次回の実行で取り込みます。", Path.GetFileName(growing));
+            context.Log.Info("{0} は書き込み中のため、次回の実行で取り込みます。", InputFile.DisplayName(growing));
         var protector = await context.OpenIndividualNumberProtectorAsync(cancellationToken);
         var jps = context.Store.CreateJpsResultStore();
         var layouts = options.Layout is { } forced ? [Layout.Resolve(forced)] : Layout.BuiltInNames.Where(n => n.StartsWith("jps-result", StringComparison.Ordinal)).Select(Layout.Resolve).ToList();
         var tally = new Tally();
         var rejectedCsv = new RejectedRowsCsv(Path.Combine(context.Settings.LogDirectory, $"import-rejected-{context.RunId}.csv"));
 
-        foreach (var (path, input, inspectionRejected) in _files)
+        foreach (var (path, fromInbox, input, inspectionRejected) in _files)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
@@ -89,9 +94,9 @@ public sealed class ImportJob(ImportOptions options) : Job
                 if (inspectionRejected is not null) throw inspectionRejected;
                 var layout = layouts.Count == 1 ? layouts[0] : await LayoutDetector.DetectAsync(input!, layouts, cancellationToken);
                 var file = new FileImport(context, jps, protector, layout, input!, options, tally, rejectedCsv);
-                // A dry run keeps nothing, so it leaves the inbox as it found it too.
-                if (await file.RunAsync(cancellationToken) && !context.DryRun)
-                    _inbox?.MoveToProcessed(path);
+                // A dry run keeps nothing, so it leaves the inbox as it found it too; a file named on the command line stays where it is.
+                if (await file.RunAsync(cancellationToken) && !context.DryRun && fromInbox)
+                    _inbox!.MoveToProcessed(path);
             }
             catch (InputRejectedException rejected)
             {
@@ -100,7 +105,7 @@ public sealed class ImportJob(ImportOptions options) : Job
                 context.Log.Error("ファイルを受け付けません（何も保存していません）: {0}", message);
                 await context.RecordProblemsAsync([RowProblem.Error(rejected.File, null, null, null, rejected.Reason)]);
                 rejectedCsv.Add(RowProblem.Error(rejected.File, null, null, null, rejected.Reason + " " + rejected.WhatToDo));
-                if (!context.DryRun) _inbox?.MoveToRejected(path, message);
+                if (!context.DryRun && fromInbox) _inbox!.MoveToRejected(path, message);
             }
         }
 

@@ -26,6 +26,7 @@ public sealed class LoadMembersJob(string path) : Job
     public override async Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken)
     {
         _input = await InputFile.InspectUtf8Async(path, cancellationToken);
+        _input.EnsureLastLineEnded();
         return ($"ファイル {_input.Name}（{_input.Length:N0} バイト、SHA-256 {_input.Sha256[..12]}…）", _input.Sha256);
     }
 

@@ -51,7 +51,7 @@ public class ImportJobTests
         {
             var g = generated[i];
             var s = stored[i].Split('|');
-            s[0].ShouldBe((i + 1).ToString(CultureInfo.InvariantCulture));
+            s[0].ShouldBe((i + 2).ToString(CultureInfo.InvariantCulture)); // the file's line: the header is line 1
             (s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11]).ShouldBe(
                 (g[1], Gregorian(g[2]), g[4].Length == 0 ? "∅" : g[4], g[5], g[6], Gregorian(g[7]), g[8], g[9], g[10], g[16], g[17].Length == 0 ? "∅" : g[17]));
         }
@@ -91,10 +91,10 @@ public class ImportJobTests
 
     [Theory]
     [InlineData("wrong-encoding.csv", (int)ExitCode.InputRejected, "UTF-8 としても CP932", 0)]
-    [InlineData("truncated.dat", (int)ExitCode.InputRejected, "途中で切れています", 0)]
+    [InlineData("truncated.dat", (int)ExitCode.InputRejected, "最後のレコード（9行目）が 137 バイトで途中で切れています", 0)]
     [InlineData("wrong-count.dat", (int)ExitCode.InputRejected, "データ件数 43", 0)]
     [InlineData("other-city.csv", (int)ExitCode.InputRejected, "市区町村コード 131016", 0)]
-    [InlineData("bad-dates.csv", (int)ExitCode.CompletedWithRowErrors, "bad-dates.csv 3行目 項目「生年月日」: 平成32年", 9)]
+    [InlineData("bad-dates.csv", (int)ExitCode.CompletedWithRowErrors, "bad-dates.csv 4行目 項目「生年月日」: 平成32年", 9)]
     [InlineData("bad-check-digits.csv", (int)ExitCode.CompletedWithRowErrors, "項目「個人番号」: 個人番号のチェックデジットが一致しません", 10)]
     public async Task Import_BrokenSamples_ClearMessage_RightExitCode_DatabaseAsExpected(string file, int exitCode, string message, int rowsKept)
     {
@@ -132,7 +132,7 @@ public class ImportJobTests
         File.Copy(Path.Combine(Samples, "city", CityFiles.JpsCsvFile), Path.Combine(inbox, "a.csv"));
         File.Copy(Path.Combine(Samples, "broken", "truncated.dat"), Path.Combine(inbox, "b.dat"));
 
-        var (run, counts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.FromMilliseconds(50) });
+        var (run, counts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, Settle = TimeSpan.FromMilliseconds(50) });
 
         run.ExitCode.ShouldBe((int)ExitCode.InputRejected);
         (counts["files_imported"], counts["files_rejected"]).ShouldBe((1L, 1L));
@@ -141,7 +141,7 @@ public class ImportJobTests
         (await File.ReadAllTextAsync(Path.Combine(inbox, "rejected", "b.dat.reason.txt"))).ShouldContain("途中で切れています");
         Directory.GetFiles(inbox).ShouldBeEmpty();
 
-        var (second, secondCounts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.Zero });
+        var (second, secondCounts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, Settle = TimeSpan.Zero });
         second.ExitCode.ShouldBe(0);
         secondCounts["files_imported"].ShouldBe(0);
     }
@@ -157,7 +157,7 @@ public class ImportJobTests
         {
             // The transfer keeps writing a little at a time for as long as the import looks at the folder.
             var written = 0;
-            var import = ImportAsync(database, new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.FromMilliseconds(400) });
+            var import = ImportAsync(database, new ImportOptions { Inbox = inbox, Settle = TimeSpan.FromMilliseconds(400) });
             while (!import.IsCompleted && written < bytes.Length - 20)
             {
                 await writer.WriteAsync(bytes.AsMemory(written, 20));
@@ -173,7 +173,7 @@ public class ImportJobTests
             await writer.WriteAsync(bytes.AsMemory(written));
         }
         File.Exists(growing).ShouldBeTrue();
-        var (next, nextCounts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.FromMilliseconds(50) });
+        var (next, nextCounts) = await ImportAsync(database, new ImportOptions { Inbox = inbox, Settle = TimeSpan.FromMilliseconds(50) });
         (next.ExitCode, nextCounts["imported"]).ShouldBe((0, 40L));
     }
 
@@ -184,7 +184,7 @@ public class ImportJobTests
         await using var database = await TestDatabase.CreateMigratedAsync(kind);
         var inbox = Directory.CreateDirectory(Path.Combine(database.Directory, "inbox")).FullName;
         File.Copy(Path.Combine(Samples, "city", CityFiles.JpsCsvFile), Path.Combine(inbox, "a.csv"));
-        var run = await InProcess.RunAsync(new ImportJob(new ImportOptions { Inbox = inbox, InboxSettle = TimeSpan.Zero }), database.Settings(), dryRun: true);
+        var run = await InProcess.RunAsync(new ImportJob(new ImportOptions { Inbox = inbox, Settle = TimeSpan.Zero }), database.Settings(), dryRun: true);
         run.ExitCode.ShouldBe(0, run.Error);
         run.Summary!.ShouldContain("\"imported\": 40");
         (await database.CountAsync("jps_result")).ShouldBe(0);
