@@ -31,7 +31,8 @@ public sealed record MatchAccuracy(long Rows, long OnFileRows, long Automatic, l
         await foreach (var r in HeaderedCsv.ReadAsync(reportCsv, "reconcile-report", ["ファイル", "行番号", "判定", "宛名番号"], 0, null, cancellationToken))
         {
             if (r[0] != jpsFileName || r[1] is not { } line) continue;
-            var (atena, cases) = truth[long.Parse(line, CultureInfo.InvariantCulture)];
+            // truth.csv counts data rows; the report's 行番号 is the file's own line, the header being line 1.
+            var (atena, cases) = truth[long.Parse(line, CultureInfo.InvariantCulture) - 1];
             rows++;
             foreach (var c in cases.Split(';', StringSplitOptions.RemoveEmptyEntries)) rowsByCase[c] = rowsByCase.GetValueOrDefault(c) + 1;
             if (atena.Length > 0) onFile++;

@@ -83,7 +83,7 @@ public class ReconcileJobTests
         run.Out.ShouldContain(csv);
 
         // The line JPS's number fills in, and its evidence and proposal, as a clerk reads them.
-        lines.ShouldContain(l => l.StartsWith($"{RunIdOf(run)},jps-result.csv,12,31 老齢基礎年金裁定請求,処理済,7312135018,河野　結衣,ｺｳﾉ ﾕｲ,1943-09-06（昭和18年9月6日）,差異あり,1000001380,", StringComparison.Ordinal)
+        lines.ShouldContain(l => l.StartsWith($"{RunIdOf(run)},jps-result.csv,13,31 老齢基礎年金裁定請求,処理済,7312135018,河野　結衣,ｺｳﾉ ﾕｲ,1943-09-06（昭和18年9月6日）,差異あり,1000001380,", StringComparison.Ordinal)
             && l.Contains("基礎年金番号: 機構=7312135018 市=なし,市の記録に基礎年金番号を記録; 機構の処理済を記録", StringComparison.Ordinal));
 
         // The workbook: a summary first, then one sheet per 判定 but 一致.
