@@ -24,9 +24,10 @@ public sealed record ReconcileOptions
 /// <c>nenkin-reconcile</c>: matches every row of the imported 処理結果一覧表 not yet reconciled to the person it is
 /// about, says whether the records agree and what to do, and finds the local 資格 changes JPS has not reflected.
 /// Two passes over the stored rows: the first decides every row (so that two rows giving one person conflicting
-/// identities can both go to review), the second writes the report and, with <c>--apply</c>, performs the safe
-/// proposals chunk by chunk with their audit rows. Nothing else is ever changed: every other finding is a
-/// proposal for a clerk. A rerun recomputes everything and changes only what is still to change.
+/// identities can both go to review), the second writes the report and collects the safe proposals. With
+/// <c>--apply</c> they are kept as the run's plan before anything changes, then applied chunk by chunk with their audit
+/// rows, and the report is published last; a rerun after a kill continues the plan (docs/architecture.md, "Reconcile
+/// --apply"). Nothing else is ever changed: every other finding is a proposal for a clerk.
 /// </summary>
 public sealed class ReconcileJob(ReconcileOptions options) : Job
 {
