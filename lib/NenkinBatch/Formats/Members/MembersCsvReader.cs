@@ -22,7 +22,7 @@ public sealed class MembersCsvReader(CodeTables codes)
 
     private static readonly string[] QualificationFields = ["insured_category", "acquired_on", "acquisition_reason", "lost_on", "loss_reason"];
 
-    /// <param name="skipThroughLine">Rows up to this data line were committed by an earlier run and are skipped.</param>
+    /// <param name="skipThroughLine">Rows up to this line of the file were committed by an earlier run and are skipped.</param>
     public async IAsyncEnumerable<MemberReadResult> ReadAsync(
         string path, long skipThroughLine,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
