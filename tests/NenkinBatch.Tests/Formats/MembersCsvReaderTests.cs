@@ -98,6 +98,42 @@ public sealed class MembersCsvReaderTests : IDisposable
         results.Select(r => r.Line).ShouldBe([9L, 10L, 11L]);
     }
 
+    [Fact]
+    public async Task ReadAsync_RowsOfOnePersonThatDisagreeFarApart_LaterRejectedNamingTheFirst()
+    {
+        var file = MemberFile.Synthetic(9000);
+        var again = MemberFile.Person(2);
+        again[12] = "20150401";                        // another period of person 2 …
+        again[7] = "千葉県千葉市美浜区新港1番地";       // … at another address
+        file.Add(again);
+        file.Add(MemberFile.Person(3));                 // the same person fields again: no contradiction
+
+        var results = await ReadAsync(file);
+
+        results.Count.ShouldBe(9002);
+        results[9000].Row.ShouldBeNull();
+        var problem = results[9000].Problems.ShouldHaveSingleItem();
+        (problem.Line, problem.Field).ShouldBe((9002L, "宛名番号"));
+        problem.Reason.ShouldStartWith("同じ宛名番号の 4 行目と");
+        results[9001].Row.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task ReadAsync_ResumedAfterTheFirstRowOfAPerson_LaterDisagreeingRowStillRejected()
+    {
+        var file = MemberFile.Synthetic(10);
+        var again = MemberFile.Person(2);
+        again[12] = "20150401";
+        again[2] = "別人　名前";
+        file.Add(again);
+
+        var results = await ReadAsync(file, skip: 8);
+
+        results.Select(r => r.Line).ShouldBe([9L, 10L, 11L, 12L]);
+        results[^1].Row.ShouldBeNull();
+        results[^1].Problems.ShouldContain(p => p.Reason.StartsWith("同じ宛名番号の 4 行目と"));
+    }
+
     /// <summary>Reads until the reader ends or refuses the file, keeping what it yielded before.</summary>
     private async Task<(List<MemberReadResult> Yielded, InputRejectedException? Refusal)> ReadUntilRefusedAsync(string content)
     {
