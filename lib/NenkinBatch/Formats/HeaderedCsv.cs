@@ -1,15 +1,16 @@
-using CsvHelper;
-
 namespace NenkinBatch.Formats;
 
 /// <summary>One data record of a CSV file with a header line: its line number and fields by column name.</summary>
-public sealed class HeaderedRecord(long line, string[] fields, int[] index, string[] columns, UInt128 digest)
+public sealed class HeaderedRecord(long line, string[] fields, int[] index, string[] columns, UInt128 digest, int headerCount, RowProblem? quotingProblem)
 {
+    /// <summary>The file's line the record starts on (the header is line 1).</summary>
     public long Line { get; } = line;
-    /// <summary>128 bits of the SHA-256 of the record's bytes: exact duplicates share it.</summary>
+    /// <summary>The record's bytes' digest (<see cref="RecordDigest"/>): exact duplicates share it.</summary>
     public UInt128 Digest { get; } = digest;
     public int FieldCount => fields.Length;
-    public int ExpectedCount { get; } = index.Max() + 1;
+
+    /// <summary>The fields of the header line: a record with another count has its values under the wrong columns.</summary>
+    public int ExpectedCount { get; } = headerCount;
 
     /// <summary>The cleaned field of the column at <paramref name="column"/> in the reader's column list; null when empty or missing.</summary>
     public string? this[int column] => index[column] < fields.Length ? FieldText.Clean(fields[index[column]]) : null;
@@ -18,15 +19,18 @@ public sealed class HeaderedRecord(long line, string[] fields, int[] index, stri
 
     /// <summary>
     /// A parser over this record's fields in the layout's order (the reader asked for the layout's labels as columns),
-    /// already holding the error of a record cut short.
+    /// already holding the errors of the record as a whole (a field count other than the header's, broken quoting).
     /// </summary>
     public Layouts.FieldParser Parser(Layouts.Layout layout, Domain.Codes.CodeTables codes, string file)
     {
         var values = new string?[columns.Length];
         for (var i = 0; i < values.Length; i++) values[i] = this[i];
         var parser = new Layouts.FieldParser(layout, codes, file, Line).With(values);
-        if (FieldCount < ExpectedCount)
-            parser.Problems.Add(RowProblem.Error(file, Line, null, null, $"項目数が {FieldCount} で、見出しの {ExpectedCount} に足りません（行が途中で切れています）"));
+        if (FieldCount != ExpectedCount)
+            parser.Problems.Add(RowProblem.Error(file, Line, null, null, FieldCount < ExpectedCount
+                ? $"項目数が {FieldCount} で、見出しの {ExpectedCount} に足りません（行が途中で切れているか、改行が紛れ込んでいます）"
+                : $"項目数が {FieldCount} で、見出しの {ExpectedCount} より多くなっています（値の中のカンマが引用符で囲まれていない可能性があります）"));
+        if (quotingProblem is not null) parser.Problems.Add(quotingProblem);
         return parser;
     }
 }
@@ -37,51 +41,33 @@ public sealed class HeaderedRecord(long line, string[] fields, int[] index, stri
 /// </summary>
 public static class HeaderedCsv
 {
-    /// <summary>RFC 4180; values never appear in the parser's own exceptions (they may be personal data).</summary>
-    public static readonly CsvReaderOptions ReaderOptions = new()
-    {
-        HasHeader = false,
-        Separator = ',',
-        Mode = CsvMode.Rfc4180,
-        AllowLineBreaksInQuotes = true,
-        SkipEmptyLines = true,
-        TrimWhitespace = false,
-        TrackLineNumbers = true,
-        IncludeValuesInExceptions = false,
-        MalformedData = CsvMalformedDataHandling.Recover,
-        FieldCountMismatch = CsvFieldCountHandling.Allow,
-    };
-
+    /// <remarks>
+    /// The file is read through once, without decoding, before the first record is given out: a job that commits in chunks must
+    /// not store part of a file that a quote never closed further on then refuses.
+    /// </remarks>
     public static async IAsyncEnumerable<HeaderedRecord> ReadAsync(string path, string layoutName, string[] columns, long skipThroughLine, Action<Stream>? onOpen,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var file = InputFile.DisplayName(path);
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
+        await using (var check = new CsvRecords(stream, TextEncodings.Utf8Strict, file))
+            check.CheckToEnd(cancellationToken);
+        stream.Position = 0;
         onOpen?.Invoke(stream);
-        await using var csv = CsvReader.Create(stream, ReaderOptions, leaveOpen: true);
+        await using var records = new CsvRecords(stream, TextEncodings.Utf8Strict, file);
 
         // Synchronous reads: see JpsResultReader (a pool-thread hop per buffer costs more than the read).
-        if (!csv.Read())
+        if (!records.Read())
             throw new InputRejectedException(file, "ファイルが空です。", $"{layoutName} の見出し行とデータを含むファイルを指定してください。");
-        var index = HeaderIndex(file, layoutName, Fields(csv), columns);
+        var header = records.Fields;
+        var index = HeaderIndex(file, layoutName, header, columns);
 
-        long line = 0;
-        while (csv.Read())
+        while (records.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var fields = Fields(csv);
-            if (fields.Length == 1 && fields[0] is "\u001a" or "") continue;
-            line++;
-            if (line <= skipThroughLine) continue;
-            yield return new HeaderedRecord(line, fields, index, columns, RecordDigest.Of(csv.RawRecord));
+            if (records.Line <= skipThroughLine) continue;
+            yield return new HeaderedRecord(records.Line, records.Fields, index, columns, RecordDigest.Of(records.RawRecord), header.Length, records.QuotingProblem);
         }
-    }
-
-    private static string[] Fields(CsvReader csv)
-    {
-        var fields = new string[csv.FieldCount];
-        for (var i = 0; i < fields.Length; i++) fields[i] = TextEncodings.Utf8Strict.GetString(csv.GetSpan(i));
-        return fields;
     }
 
     private static int[] HeaderIndex(string file, string layoutName, string[] header, string[] columns)
@@ -92,6 +78,10 @@ public static class HeaderedCsv
         if (missing.Count > 0)
             throw new InputRejectedException(file, $"見出し行に列 {string.Join("、", missing)} がありません（{layoutName} のレイアウトではありません）。",
                 $"見出し行が {layoutName} の列名と一致するファイルを指定してください。");
+        var twice = columns.Where(c => cleaned.Count(h => h == c) > 1).ToList();
+        if (twice.Count > 0)
+            throw new InputRejectedException(file, $"見出し行に列 {string.Join("、", twice)} が2回以上あります（どちらの値を読むか決められません）。",
+                "列名が1回ずつの見出し行にしてください。");
         return index;
     }
 }

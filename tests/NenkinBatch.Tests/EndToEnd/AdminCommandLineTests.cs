@@ -53,7 +53,7 @@ public class AdminCommandLineTests
         var load = await AdminProcess.RunAsync(database.Directory, database.Environment(chunkSize: 7), "load-members", path, "--summary", summary);
         load.ExitCode.ShouldBe((int)ExitCode.CompletedWithRowErrors, load.All);
         ShouldBeCleanConsole(load);
-        load.Error.ShouldContain("members.csv 31行目 項目「個人番号」");
+        load.Error.ShouldContain("members.csv 32行目 項目「個人番号」");   // the file's lines: the header is line 1
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(summary));
         json.RootElement.GetProperty("status").GetString().ShouldBe("COMPLETED_WITH_ERRORS");
         json.RootElement.GetProperty("counts").GetProperty("rejected").GetInt64().ShouldBe(3);
@@ -62,9 +62,9 @@ public class AdminCommandLineTests
 
         var show = await AdminProcess.RunAsync(database.Directory, database.Environment(), "runs", "show", runId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         show.ExitCode.ShouldBe(0);
-        show.Out.ShouldContain("除外  members.csv  31  個人番号  ************");
-        show.Out.ShouldContain("除外  members.csv  34  基礎年金番号  ************");
-        show.Out.ShouldContain("除外  members.csv  41  生年月日  20010229");
+        show.Out.ShouldContain("除外  members.csv  32  個人番号  ************");
+        show.Out.ShouldContain("除外  members.csv  35  基礎年金番号  ************");
+        show.Out.ShouldContain("除外  members.csv  42  生年月日  20010229");
         var runs = await AdminProcess.RunAsync(database.Directory, database.Environment(), "runs");
         runs.Out.ShouldContain("COMPLETED_WITH_ERRORS");
 

@@ -55,7 +55,7 @@ public sealed class MembersCsvReaderTests : IDisposable
         results.Count.ShouldBe(5);
         results.Count(r => r.Row is not null).ShouldBe(2);
         var problems = results.SelectMany(r => r.Problems).Where(p => p.Severity == ProblemSeverity.Error).ToList();
-        problems.Select(p => (p.Line, p.Field)).ShouldBe([(2L, "生年月日"), (3L, "個人番号"), (4L, "宛名番号")]);
+        problems.Select(p => (p.Line, p.Field)).ShouldBe([(3L, "生年月日"), (4L, "個人番号"), (5L, "宛名番号")]);   // the file's lines: the header is line 1
         problems[1].Value.ShouldBe("************");
         problems[1].Reason.ShouldContain("チェックデジット");
         problems.ShouldAllBe(p => p.File.EndsWith(".csv"));
@@ -94,8 +94,152 @@ public sealed class MembersCsvReaderTests : IDisposable
     [Fact]
     public async Task ReadAsync_SkipThroughLine_StartsAfterCheckpoint()
     {
-        var results = await ReadAsync(MemberFile.Synthetic(10), skip: 7);
-        results.Select(r => r.Line).ShouldBe([8L, 9L, 10L]);
+        var results = await ReadAsync(MemberFile.Synthetic(10), skip: 8);
+        results.Select(r => r.Line).ShouldBe([9L, 10L, 11L]);
+    }
+
+    [Fact]
+    public async Task ReadAsync_RowsOfOnePersonThatDisagreeFarApart_LaterRejectedNamingTheFirst()
+    {
+        var file = MemberFile.Synthetic(9000);
+        var again = MemberFile.Person(2);
+        again[12] = "20150401";                        // another period of person 2 …
+        again[7] = "千葉県千葉市美浜区新港1番地";       // … at another address
+        file.Add(again);
+        file.Add(MemberFile.Person(3));                 // the same person fields again: no contradiction
+
+        var results = await ReadAsync(file);
+
+        results.Count.ShouldBe(9002);
+        results[9000].Row.ShouldBeNull();
+        var problem = results[9000].Problems.ShouldHaveSingleItem();
+        (problem.Line, problem.Field).ShouldBe((9002L, "宛名番号"));
+        problem.Reason.ShouldStartWith("同じ宛名番号の 4 行目と");
+        results[9001].Row.ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task ReadAsync_ResumedAfterTheFirstRowOfAPerson_LaterDisagreeingRowStillRejected()
+    {
+        var file = MemberFile.Synthetic(10);
+        var again = MemberFile.Person(2);
+        again[12] = "20150401";
+        again[2] = "別人　名前";
+        file.Add(again);
+
+        var results = await ReadAsync(file, skip: 8);
+
+        results.Select(r => r.Line).ShouldBe([9L, 10L, 11L, 12L]);
+        results[^1].Row.ShouldBeNull();
+        results[^1].Problems.ShouldContain(p => p.Reason.StartsWith("同じ宛名番号の 4 行目と"));
+    }
+
+    /// <summary>Reads until the reader ends or refuses the file, keeping what it yielded before.</summary>
+    private async Task<(List<MemberReadResult> Yielded, InputRejectedException? Refusal)> ReadUntilRefusedAsync(string content)
+    {
+        var path = Path.Combine(_directory, $"members-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(path, content, new UTF8Encoding(false));
+        var yielded = new List<MemberReadResult>();
+        try
+        {
+            await foreach (var result in CreateSut().ReadAsync(path, 0, CancellationToken.None)) yielded.Add(result);
+            return (yielded, null);
+        }
+        catch (InputRejectedException refusal)
+        {
+            return (yielded, refusal);
+        }
+    }
+
+    private static string Text(MemberFile file) => MemberFile.Header + "\r\n" + string.Join("", file.Rows.Select(r => string.Join(",", r) + "\r\n"));
+
+    [Fact]
+    public async Task ReadAsync_QuoteNeverClosedNearTheEnd_RefusedBeforeAnyRowIsGivenOut()
+    {
+        var file = MemberFile.Synthetic(30);
+        file.Rows[27][7] = "\"" + file.Rows[27][7];
+
+        var (yielded, refusal) = await ReadUntilRefusedAsync(Text(file));
+
+        yielded.ShouldBeEmpty();
+        refusal.ShouldNotBeNull();
+        refusal.Reason.ShouldStartWith("29行目で始まる引用符（\"）が閉じられていない");
+    }
+
+    [Fact]
+    public async Task ReadAsync_RecordPastTheLimit_RefusedBeforeAnyRowIsGivenOut()
+    {
+        var file = MemberFile.Synthetic(30);
+        file.Rows[27][7] = "\"" + file.Rows[27][7];
+        var text = Text(file) + string.Concat(Enumerable.Repeat(string.Join(",", MemberFile.Person(1)) + "\r\n", CsvRecords.MaxRecordBytes / 100));
+
+        var (yielded, refusal) = await ReadUntilRefusedAsync(text);
+
+        yielded.ShouldBeEmpty();
+        refusal.ShouldNotBeNull();
+        refusal.Reason.ShouldStartWith("29行目から始まる行が 16 MB を超えても終わりません");
+    }
+
+    [Fact]
+    public async Task ReadAsync_BlankLines_IgnoredAndTheNextRowKeepsItsFileLine()
+    {
+        var lines = Text(MemberFile.Synthetic(4)).Split("\r\n").ToList();
+        lines.Insert(3, "   ");
+        lines.Insert(2, "");
+
+        var (yielded, refusal) = await ReadUntilRefusedAsync(string.Join("\r\n", lines));
+
+        refusal.ShouldBeNull();
+        yielded.Select(r => r.Line).ShouldBe([2L, 4L, 6L, 7L]);
+        yielded.ShouldAllBe(r => r.Row != null && r.Problems.Count == 0);
+    }
+
+    [Fact]
+    public async Task ReadAsync_EofByteOnItsOwnLastLine_Ignored()
+    {
+        var (yielded, refusal) = await ReadUntilRefusedAsync(Text(MemberFile.Synthetic(3)) + "\u001a");
+        refusal.ShouldBeNull();
+        yielded.Count.ShouldBe(3);
+        yielded.ShouldAllBe(r => r.Row != null && r.Problems.Count == 0);
+    }
+
+    [Theory]
+    [InlineData("x\"y")]     // a quote inside an unquoted field
+    [InlineData("\"x\"y")]   // text after the closing quote
+    public async Task ReadAsync_BrokenQuotingInOneRow_ThatRowRejected_OthersKept(string suffix)
+    {
+        var file = MemberFile.Synthetic(3);
+        file.Rows[1][8] = suffix;
+
+        var (yielded, refusal) = await ReadUntilRefusedAsync(Text(file));
+
+        refusal.ShouldBeNull();
+        yielded.Count.ShouldBe(3);
+        var rejected = yielded.Single(r => r.Row is null);
+        rejected.Line.ShouldBe(3);
+        rejected.Problems.ShouldContain(p => p.Field == null && p.Reason.StartsWith("引用符（\"）の使い方が正しくありません"));
+    }
+
+    [Fact]
+    public async Task ReadAsync_UnquotedCommaInAValue_RowRejectedForItsFieldCount()
+    {
+        var file = MemberFile.Synthetic(3);
+        file.Rows[1][7] += ",ハイツ101";   // written without quotes: every column after 住所 moves one to the right
+
+        var (yielded, _) = await ReadUntilRefusedAsync(Text(file));
+
+        yielded.Count.ShouldBe(3);
+        var rejected = yielded.Single(r => r.Row is null);
+        rejected.Line.ShouldBe(3);
+        rejected.Problems.ShouldContain(p => p.Field == null && p.Reason.StartsWith("項目数が 18 で、見出しの 17 より多くなっています"));
+    }
+
+    [Fact]
+    public async Task ReadAsync_ColumnTwiceInTheHeader_RefusesTheFile()
+    {
+        var (_, refusal) = await ReadUntilRefusedAsync(MemberFile.Header + ",住所\r\n");
+        refusal.ShouldNotBeNull();
+        refusal.Reason.ShouldBe("見出し行に列 住所 が2回以上あります（どちらの値を読むか決められません）。");
     }
 
     [Fact]

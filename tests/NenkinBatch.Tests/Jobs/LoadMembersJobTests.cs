@@ -89,8 +89,8 @@ public class LoadMembersJobTests
         (counts["read"], counts["inserted"], counts["rejected"]).ShouldBe((30L, 27L, 3L));
         (await database.CountAsync("person")).ShouldBe(27);
         var problems = await database.RowsAsync("SELECT file_name, line_number, field, value FROM run_problem WHERE severity = 'error' ORDER BY line_number");
-        problems.ShouldBe(["bad.csv|5|生年月日|19991340", "bad.csv|10|個人番号|************", "bad.csv|13|宛名番号|∅"]);
-        run.Error.ShouldContain("bad.csv 10行目 項目「個人番号」");
+        problems.ShouldBe(["bad.csv|6|生年月日|19991340", "bad.csv|11|個人番号|************", "bad.csv|14|宛名番号|∅"]);   // the file's lines: the header is line 1
+        run.Error.ShouldContain("bad.csv 11行目 項目「個人番号」");
         foreach (var number in file.IndividualNumbers.Append(file.Rows[9][16]))
         {
             run.Out.ShouldNotContain(number);
@@ -112,7 +112,7 @@ public class LoadMembersJobTests
         var (run, counts) = await LoadAsync(database, file.Write(Path.Combine(database.Directory, "m.csv")));
         run.ExitCode.ShouldBe((int)ExitCode.CompletedWithRowErrors);
         counts["rejected"].ShouldBe(1);
-        (await database.RowsAsync("SELECT line_number, field FROM run_problem")).ShouldBe(["3|宛名番号"]);
+        (await database.RowsAsync("SELECT line_number, field FROM run_problem")).ShouldBe(["4|宛名番号"]);
     }
 
     [Theory]
@@ -146,9 +146,9 @@ public class LoadMembersJobTests
 
         run.ExitCode.ShouldBe((int)ExitCode.CompletedWithRowErrors, run.Error);
         (counts["read"], counts["inserted"], counts["unchanged"], counts["rejected"], counts["warnings"]).ShouldBe((11L, 9L, 1L, 1L, 1L));
-        run.Error.ShouldContain("m.csv 4行目 項目「氏名」: 氏名に制御文字（U+0000）があります");
+        run.Error.ShouldContain("m.csv 5行目 項目「氏名」: 氏名に制御文字（U+0000）があります");
         run.Error.ShouldNotContain("\u0000");
-        (await database.RowsAsync("SELECT line_number, reason FROM run_problem WHERE severity = 'warning'")).ShouldBe(["11|6行目とまったく同じ内容の行です（重複）"]);
+        (await database.RowsAsync("SELECT line_number, reason FROM run_problem WHERE severity = 'warning'")).ShouldBe(["12|7行目とまったく同じ内容の行です（重複）"]);
         (await database.CountAsync("person")).ShouldBe(9);
     }
 
@@ -225,13 +225,13 @@ public class LoadMembersJobTests
         var path = MemberFile.Synthetic(100).Write(Path.Combine(database.Directory, "m.csv"));
         var sha = (await NenkinBatch.Formats.InputFile.InspectUtf8Async(path, default)).Sha256;
         var registry = new RunRegistry(database.Store, TimeProvider.System);
-        // A run that committed lines 1–40 and then died: STARTED, with its checkpoint, and its rows in the store.
+        // A run that committed the first 40 rows (lines 2–41) and then died: STARTED, with its checkpoint, and its rows in the store.
         await LoadAsync(database, MemberFile.Synthetic(40).Write(Path.Combine(database.Directory, "first40.csv")));
         var killed = await registry.StartAsync(TestDatabase.Municipality, LoadMembersJob.JobName, "m.csv", sha, null, default);
         await using (var connection = await database.Store.OpenAsync(default))
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await RunRegistry.CheckpointAsync(connection, transaction, killed, "line:40", """{"read":40,"inserted":40,"updated":0,"unchanged":0,"rejected":0,"warnings":0}""", default);
+            await RunRegistry.CheckpointAsync(connection, transaction, killed, "line:41", """{"read":40,"inserted":40,"updated":0,"unchanged":0,"rejected":0,"warnings":0}""", default);
             await transaction.CommitAsync();
         }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using CsvHelper;
 using NenkinBatch.Domain.Codes;
 using NenkinBatch.Formats.Layouts;
 
@@ -27,54 +26,64 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
         input.EnsureLastLineEnded();
         // The parser splits bytes: safe for CP932 as for UTF-8, since neither puts a comma, a quote or a line end inside a character.
         await using var stream = new FileStream(input.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-        await using var csv = CsvReader.Create(stream, HeaderedCsv.ReaderOptions, leaveOpen: false);
-        var encoding = input.Encoding;
+        await using var records = new CsvRecords(stream, input.Encoding, input.Name);
         var first = true;
         var seen = new Dictionary<UInt128, long>();
         // Synchronous reads on purpose: this runs on the import's own reading thread, and an await per buffer
         // hands each 64 KB to another pool thread for nothing (a fifth of the reading time, measured).
-        while (csv.Read())
+        while (records.Read())
         {
-            // Each field's own bytes, unquoted by the parser, decoded once in the file's encoding.
-            var fields = new string[csv.FieldCount];
-            for (var i = 0; i < fields.Length; i++) fields[i] = encoding.GetString(csv.GetSpan(i));
-            if (fields.Length == 1 && fields[0] is "\u001a" or "") continue;
+            var fields = records.Fields;
             if (first)
             {
                 first = false;
-                if (FieldText.Clean(fields[0].TrimStart('\uFEFF')) == layout.HeaderFirstField)
+                if (FieldText.Clean(fields[0]) == layout.HeaderFirstField || LooksLikeHeader(fields))
                 {
                     CheckHeader(input.Name, fields);
                     continue;
                 }
             }
             // The file's own line number, header included, as an operator finds it in an editor.
-            var line = csv.LineNumber;
+            var line = records.Line;
             if (line <= skipThroughLine) continue;
             if (fields.Length < layout.Fields.Count)
                 throw new InputRejectedException(input.Name,
                     $"{line}行目の項目数が {fields.Length} で、レイアウト {layout.Name} の {layout.Fields.Count} 項目に足りません（行が途中で切れています）。",
                     "元のファイルを取り直してから再実行してください。");
+            var quoting = records.QuotingProblem;
             if (fields.Length > layout.Fields.Count)
             {
                 yield return new JpsReadResult(line, null,
-                    [RowProblem.Error(input.Name, line, null, null, $"項目数が {fields.Length} です（レイアウト {layout.Name} は {layout.Fields.Count} 項目）。区切りがずれています")]);
+                    [RowProblem.Error(input.Name, line, null, null, $"項目数が {fields.Length} です（レイアウト {layout.Name} は {layout.Fields.Count} 項目）。区切りがずれています"),
+                        .. quoting is null ? [] : new[] { quoting }]);
                 continue;
             }
             var raw = new string?[fields.Length];
             for (var i = 0; i < fields.Length; i++) raw[i] = FieldText.Clean(fields[i]);
-            yield return Once(seen, RecordDigest.Of(csv.RawRecord), Parse(input.Name, line, raw, null), input.Name);
+            yield return Once(seen, RecordDigest.Of(records.RawRecord), Parse(input.Name, line, raw, quoting is null ? null : [quoting]), input.Name);
         }
         input.EnsureUnchanged(stream.Position);
     }
 
+    /// <summary>
+    /// Most labels in their places: a header with a label mistyped, not a data row. Taken as data it would be rejected
+    /// and the list read on as if it had no header.
+    /// </summary>
+    private bool LooksLikeHeader(string[] fields) =>
+        layout.HeaderFirstField is not null
+        && fields.Where((f, i) => i < layout.Fields.Count && FieldText.Clean(f) == layout.Fields[i].Label).Count() * 2 > layout.Fields.Count;
+
     private void CheckHeader(string file, string[] header)
     {
-        var labels = header.Select(h => FieldText.Clean(h.TrimStart('\uFEFF')) ?? "").ToArray();
+        var labels = header.Select(h => FieldText.Clean(h) ?? "").ToArray();
         var expected = layout.Fields.Select(f => f.Label).ToArray();
-        if (!labels.SequenceEqual(expected, StringComparer.Ordinal))
-            throw new InputRejectedException(file, $"見出し行がレイアウト {layout.Name} の項目（{string.Join(",", expected)}）と一致しません。",
-                "別のレイアウトのファイルであれば --layout で指定してください。");
+        if (labels.SequenceEqual(expected, StringComparer.Ordinal)) return;
+        var column = Enumerable.Range(0, Math.Min(labels.Length, expected.Length)).FirstOrDefault(i => labels[i] != expected[i], -1);
+        var difference = column >= 0
+            ? $"{column + 1}列目が「{FieldText.Printable(labels[column])}」で、「{expected[column]}」のはずです"
+            : $"見出しが {labels.Length} 列で、{expected.Length} 列のはずです";
+        throw new InputRejectedException(file, $"見出し行がレイアウト {layout.Name} の項目（{string.Join(",", expected)}）と一致しません（{difference}）。",
+            "別のレイアウトのファイルであれば --layout で指定してください。");
     }
 
     private async IAsyncEnumerable<JpsReadResult> ReadFixedAsync(InputFile input, long skipThroughLine,
@@ -104,7 +113,9 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
             var line = records.Number;
             var type = RecordType(record.Span);
             if (trailerCount is not null)
-                throw new InputRejectedException(input.Name, $"トレーラーレコードの後にレコードがあります（{line}行目）。", "送付元に正しいファイルを依頼してください。");
+                throw new InputRejectedException(input.Name,
+                    $"トレーラーレコード（データ {dataRecords} 件の後）の後にレコードがあります（{line}行目。複数のファイルがつながっている可能性があります）。",
+                    "送付元に正しいファイルを依頼してください。");
             if (type == trailer.RecordType)
             {
                 var count = Extract(record.Span, trailer.Fields, input.Name, line, out _)[trailer.Fields.ToList().FindIndex(f => f.Name == "count")];
@@ -132,6 +143,10 @@ public sealed class JpsResultReader(Layout layout, CodeTables codes)
                 $"{wrong.Number}行目のレコードが {wrong.Length} バイト{(wrong.AtLeast ? "以上" : "")}で、{layout.RecordLength} バイトではありません（レイアウト {layout.Name} のファイルではないか、壊れています）。",
                 "送付元に正しいファイルを依頼してください。");
         input.EnsureUnchanged(stream.Position);
+        if (trailerCount is not null && records.TruncatedLength > 0)
+            throw new InputRejectedException(input.Name,
+                $"トレーラーレコード（{records.Number}行目）の後に {records.TruncatedLength} バイトの余分なデータがあります（レコードではありません）。",
+                "送付元に正しいファイルを依頼してください。");
         if (records.TruncatedLength > 0)
             throw new InputRejectedException(input.Name,
                 $"最後のレコード（{records.Number + 1}行目）が {records.TruncatedLength} バイトで途中で切れています（1レコード {layout.RecordLength} バイト。転送が途中で止まった可能性があります）。",

@@ -16,18 +16,24 @@ public static class LayoutDetector
 
         foreach (var layout in candidates.Where(l => l.IsFixed))
         {
+            // The record after the header must start where the size says, with a data or trailer record type: a CSV line that
+            // happens to be as long and to start with the header's type (市区町村コード 1xxxxx) is followed by another such line.
             var size = layout.RecordLength;
-            if (length >= size && bytes[0] == (byte)layout.Header!.RecordType[0]
-                && (length == size || bytes[size] is (byte)'\r' or (byte)'\n' || bytes[size] == (byte)layout.DataRecordType![0] || bytes[size] == (byte)layout.Trailer!.RecordType[0]))
+            if (length < size || bytes[0] != (byte)layout.Header!.RecordType[0]) continue;
+            var next = bytes[size..].TrimStart("\r\n"u8);
+            if (next.IsEmpty || next[0] == (byte)layout.DataRecordType![0] || next[0] == (byte)layout.Trailer!.RecordType[0])
                 return layout;
         }
 
         var newline = bytes.IndexOf((byte)'\n');
-        var firstLine = FieldText.Clean(DecodeLenient(input, newline >= 0 ? bytes[..newline] : bytes).TrimStart('\uFEFF').TrimEnd('\r')) ?? "";
-        var fields = firstLine.Split(',');
+        // The first record as the CSV reader reads it: a quoted field may hold a comma or a line break.
+        string[] fields;
+        await using (var stream = new FileStream(input.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false))
+        await using (var records = new CsvRecords(stream, input.Encoding, input.Name))
+            fields = records.Read() ? records.Fields : [""];
         foreach (var layout in candidates.Where(l => !l.IsFixed))
         {
-            if (layout.HeaderFirstField is { } first && FieldText.Clean(fields[0].Trim('"')) == first) return layout;
+            if (layout.HeaderFirstField is { } first && FieldText.Clean(fields[0]) == first) return layout;
         }
         foreach (var layout in candidates.Where(l => !l.IsFixed && !l.HeaderRequired))
         {
@@ -36,18 +42,5 @@ public static class LayoutDetector
         throw new InputRejectedException(input.Name,
             $"どのレイアウト（{string.Join("、", candidates.Select(c => c.Name))}）にも合いません（先頭行 {(newline >= 0 ? newline : length)} バイト、項目数 {fields.Length}）。",
             "ファイルの中身を確認するか、--layout でレイアウトを指定してください。");
-    }
-
-    private static string DecodeLenient(InputFile input, ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            return input.Encoding.GetString(bytes);
-        }
-        catch (System.Text.DecoderFallbackException)
-        {
-            // The first 4 KB may end inside a character; the first line is what matters.
-            return System.Text.Encoding.Latin1.GetString(bytes);
-        }
     }
 }

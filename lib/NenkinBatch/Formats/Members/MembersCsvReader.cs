@@ -14,6 +14,12 @@ public sealed class MembersCsvReader(CodeTables codes)
     private static readonly Layout MembersLayout = Layout.Resolve("members-csv");
     private Stream? _stream;
 
+    // Hashes of the person's fields and of each period, not the records: the first row of every person and period in the file
+    // is remembered, and a city's people as whole records would take a large share of the job's memory. A collision (one in
+    // four billion pairs) lets one contradiction through.
+    private readonly Dictionary<string, (long Line, int Person)> _firstRows = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Atena, DateOnly AcquiredOn), (long Line, int Period)> _firstPeriods = [];
+
     /// <summary>How much of the file has been read (0..1), for progress estimates.</summary>
     public double Fraction => _stream is { CanSeek: true, Length: > 0 } s ? Math.Min(1, (double)s.Position / s.Length) : 0;
 
@@ -22,7 +28,10 @@ public sealed class MembersCsvReader(CodeTables codes)
 
     private static readonly string[] QualificationFields = ["insured_category", "acquired_on", "acquisition_reason", "lost_on", "loss_reason"];
 
-    /// <param name="skipThroughLine">Rows up to this data line were committed by an earlier run and are skipped.</param>
+    /// <param name="skipThroughLine">
+    /// Rows up to this line of the file were committed by an earlier run and are not given out again; they are still read, since a
+    /// later row must agree with them.
+    /// </param>
     public async IAsyncEnumerable<MemberReadResult> ReadAsync(
         string path, long skipThroughLine,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -30,14 +39,38 @@ public sealed class MembersCsvReader(CodeTables codes)
         var file = InputFile.DisplayName(path);
         var columns = Columns.ToArray();
         var seen = new Dictionary<UInt128, long>();
-        await foreach (var record in HeaderedCsv.ReadAsync(path, MembersLayout.Name, columns, skipThroughLine, stream => _stream = stream, cancellationToken))
+        await foreach (var record in HeaderedCsv.ReadAsync(path, MembersLayout.Name, columns, 0, stream => _stream = stream, cancellationToken))
         {
-            var result = Parse(record.Parser(MembersLayout, codes, file), file, record.Line);
+            var result = AgreeingWithEarlierRows(Parse(record.Parser(MembersLayout, codes, file), file, record.Line), file);
             // An exact copy of an earlier good row changes nothing (the load is idempotent), but the operator hears of it.
             if (result.Row is not null && !seen.TryAdd(record.Digest, record.Line))
                 result = result with { Problems = [.. result.Problems, RowProblem.Warning(file, record.Line, null, null, $"{seen[record.Digest]}行目とまったく同じ内容の行です（重複）")] };
-            yield return result;
+            if (record.Line > skipThroughLine) yield return result;
         }
+    }
+
+    /// <summary>
+    /// Rows of one person repeat the person's fields, and a 資格 period is one row: a row that disagrees with the person's
+    /// first row, or with an earlier row of the same period (宛名番号 + 資格取得年月日), anywhere in the file, is rejected,
+    /// so that neither wins by its place in the file and a second load of the same file changes nothing.
+    /// </summary>
+    private MemberReadResult AgreeingWithEarlierRows(MemberReadResult result, string file)
+    {
+        if (result.Row is not { } row) return result;
+        var atena = row.Person.AtenaNumber;
+        var person = HashCode.Combine(row.Person, row.IndividualNumber);
+        if (!_firstRows.TryAdd(atena, (row.Line, person)) && _firstRows[atena] is var first && first.Person != person)
+            return Rejected(RowProblem.Error(file, row.Line, "宛名番号", atena,
+                $"同じ宛名番号の {first.Line} 行目と宛名の項目（氏名・住所・生年月日・個人番号など）が一致しません。正しい内容に揃えてください"));
+        if (row.Qualification is not { } qualification) return result;
+        var key = (atena, qualification.AcquiredOn);
+        var period = qualification.GetHashCode();
+        if (!_firstPeriods.TryAdd(key, (row.Line, period)) && _firstPeriods[key] is var earlier && earlier.Period != period)
+            return Rejected(RowProblem.Error(file, row.Line, "資格取得年月日", qualification.AcquiredOn.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture),
+                $"同じ宛名番号・資格取得年月日の {earlier.Line} 行目と資格の項目（被保険者種別・事由・資格喪失年月日）が一致しません。1つの資格は1行にしてください"));
+        return result;
+
+        MemberReadResult Rejected(RowProblem problem) => result with { Row = null, Problems = [.. result.Problems, problem] };
     }
 
     private static MemberReadResult Parse(FieldParser p, string file, long line)

@@ -62,9 +62,8 @@ public sealed class LoadMembersJob(string path) : Job
             context.Log.Warn("除外した行があります。nenkin-admin runs show {0} で一覧（行・項目・理由）を確認し、元データを直して再実行してください。", context.RunId);
         return new JobOutcome(counts["rejected"] > 0);
 
-        async Task CommitAsync(List<MemberReadResult> chunkRows)
+        async Task CommitAsync(List<MemberReadResult> rows)
         {
-            var rows = RejectContradictions(chunkRows, input.Name);
             var problems = rows.SelectMany(r => r.Problems).ToList();
             foreach (var problem in problems.Where(p => p.Severity == ProblemSeverity.Error))
                 context.Log.Warn("除外: {0}", problem.Describe());
@@ -74,33 +73,6 @@ public sealed class LoadMembersJob(string path) : Job
                 LineCheckpoint.Of(end), problems);
             context.Progress.Report(context.Counts["read"], reader.Fraction);
         }
-    }
-
-    /// <summary>
-    /// Rows of one person repeat the person's fields; when two disagree, neither silently wins:
-    /// the later row is rejected so that a rerun of the same file cannot flip the person back and forth.
-    /// </summary>
-    private static List<MemberReadResult> RejectContradictions(List<MemberReadResult> rows, string fileName)
-    {
-        var first = new Dictionary<string, MemberRow>(StringComparer.Ordinal);
-        var checkedRows = new List<MemberReadResult>(rows.Count);
-        foreach (var result in rows)
-        {
-            if (result.Row is { } row)
-            {
-                if (first.TryGetValue(row.Person.AtenaNumber, out var earlier)
-                    && (earlier.Person != row.Person || !Equals(earlier.IndividualNumber, row.IndividualNumber)))
-                {
-                    var problem = RowProblem.Error(fileName, row.Line, "宛名番号", row.Person.AtenaNumber,
-                        $"同じ宛名番号の {earlier.Line} 行目と宛名の項目（氏名・住所・生年月日・個人番号など）が一致しません。正しい内容に揃えてください");
-                    checkedRows.Add(result with { Row = null, Problems = [.. result.Problems, problem] });
-                    continue;
-                }
-                first.TryAdd(row.Person.AtenaNumber, row);
-            }
-            checkedRows.Add(result);
-        }
-        return checkedRows;
     }
 
     private static bool SamePerson(MemberReadResult previous, MemberReadResult next) =>

@@ -62,6 +62,23 @@ public class ImportCompleteOrRefusedTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Import_CsvWithAQuoteNeverClosed_RefusedWholeNamingItsLine_NothingStored(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        var lines = SampleLists.CsvLines();
+        lines[3] = SampleLists.WithField(lines[3], 10, [(byte)'"', .. SampleLists.Fields(lines[3])[10]]);
+        var path = SampleLists.Write(database.Directory, "open-quote.csv", SampleLists.Join(lines));
+
+        var (run, counts) = await ImportAsync(database, path);
+
+        run.ExitCode.ShouldBe((int)ExitCode.InputRejected, run.Error);
+        run.Error.ShouldContain("open-quote.csv: 4行目で始まる引用符（\"）が閉じられていない");
+        counts["files_rejected"].ShouldBe(1);
+        await ShouldHaveStoredNothing(database);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
     public async Task Import_NamedFileStillBeingWritten_Refused_NothingStored(string kind)
     {
         await using var database = await TestDatabase.CreateMigratedAsync(kind);
