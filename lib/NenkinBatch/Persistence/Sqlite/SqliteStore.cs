@@ -20,6 +20,10 @@ public sealed class SqliteStore(DatabaseTarget target) : Store(target)
 
     public override void CheckUsable(bool creating)
     {
+        // Closing any handle of the database or its -wal/-shm files drops every POSIX lock this process holds on them,
+        // SQLite's included: no connection of this process may stay open across the checks below (in a job's own
+        // process there is none yet; a host that ran something before, as the tests do, has idle pooled ones).
+        SqliteConnection.ClearAllPools();
         var path = FilePath;
         if (Directory.Exists(path))
             throw new OperatorException(ExitCode.UsageError, $"データベース {path} はフォルダーです。{Names} には SQLite のデータベースファイルのパスを指定してください。");
