@@ -100,14 +100,15 @@ public sealed class ReconcileReport : IAsyncDisposable
 
     /// <summary>
     /// Removes what runs that did not finish left in the report folder (a killed run cannot clean up after itself). Called
-    /// under the job's lock, when no report of an unfinished --apply waits to be published.
+    /// under the job's lock; the report of an unfinished --apply (its final paths given in <paramref name="waiting"/>) is kept.
     /// </summary>
-    public static void RemoveLeftovers(string directory)
+    public static void RemoveLeftovers(string directory, IReadOnlyCollection<string> waiting)
     {
         if (!Directory.Exists(directory)) return;
+        var keep = waiting.Select(path => Path.GetFullPath(path + ".partial")).ToHashSet(StringComparer.Ordinal);
         foreach (var pattern in new[] { "reconcile-*.csv.partial", "reconcile-*.xlsx.partial", ".reconcile-*.spill" })
         {
-            foreach (var file in Directory.EnumerateFiles(directory, pattern)) File.Delete(file);
+            foreach (var file in Directory.EnumerateFiles(directory, pattern).Where(f => !keep.Contains(Path.GetFullPath(f)))) File.Delete(file);
         }
     }
 

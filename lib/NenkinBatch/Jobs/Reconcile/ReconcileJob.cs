@@ -57,8 +57,10 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         var municipality = context.Municipality;
         var reportDirectory = options.ReportDirectory ?? context.Settings.ReportDirectory;
         var apply = options.Apply && !context.DryRun;
-        if (apply && await ContinueOpenPlanAsync(context, cancellationToken) is { } continued) return continued;
-        ReconcileReport.RemoveLeftovers(reportDirectory);
+        var open = await context.ReadAsync((c, ct) => ReconcilePlans.OpenAsync(c, municipality, ct), cancellationToken);
+        if (apply && open is not null && await ContinueOpenPlanAsync(context, open, cancellationToken) is { } continued) return continued;
+        // The report of an --apply stopped half-way waits, complete, to be published by the run that finishes it.
+        ReconcileReport.RemoveLeftovers(reportDirectory, open is { State: PlanState.Ready } waiting ? [waiting.ReportCsv!, waiting.ReportXlsx!] : []);
 
         var files = SelectFiles(await context.ReadAsync((c, ct) => ReconcileStore.ListFilesAsync(c, municipality, ct), cancellationToken));
         if (files.Count == 0)
@@ -147,10 +149,8 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
     /// and its changes stand (a plan of another scope must be finished first). One killed while still deciding changed
     /// nothing and is forgotten.
     /// </summary>
-    private async Task<JobOutcome?> ContinueOpenPlanAsync(JobContext context, CancellationToken cancellationToken)
+    private async Task<JobOutcome?> ContinueOpenPlanAsync(JobContext context, ReconcilePlan open, CancellationToken cancellationToken)
     {
-        var open = await context.ReadAsync((c, ct) => ReconcilePlans.OpenAsync(c, context.Municipality, ct), cancellationToken);
-        if (open is null) return null;
         if (open.State == PlanState.Planning)
         {
             await context.CommitChunkAsync(async (connection, transaction, ct) =>

@@ -247,6 +247,9 @@ public class ReconcileJobTests
         var undo = await InProcess.RunAsync(new ReconcileUndoJob(run), database.Settings());
         undo.ExitCode.ShouldBe(30, undo.Error);
         (await BusinessDataAsync(database)).ShouldBe(applied);
+        // The nightly report-only run in between leaves the waiting report alone.
+        (await ReconcileAsync(database)).Run.ExitCode.ShouldBe(0);
+        File.Exists(ReportOf(database, apply) + ".partial").ShouldBeTrue();
 
         var (finish, finishCounts) = await ReconcileAsync(database, new ReconcileOptions { Apply = true });
 
