@@ -51,7 +51,8 @@ public class ReconcileApplyKillTests(ApplyCity city) : IClassFixture<ApplyCity>
         // Progress as one number over the whole run: plan begun, each chunk kept, plan ready, each chunk applied.
         var last = 2 * chunks + 2;
         var random = new Random(kind.Length * 104_729);
-        var points = Enumerable.Range(0, Kills).Select(_ => random.Next(0, last)).Order().ToList();
+        // Points with a few chunks still to go after them, so that a kill lands while the run is working, not after it ended.
+        var points = Enumerable.Range(0, Kills).Select(_ => random.Next(0, last - 8)).Order().ToList();
         var killed = 0;
         foreach (var point in points)
         {
@@ -62,7 +63,7 @@ public class ReconcileApplyKillTests(ApplyCity city) : IClassFixture<ApplyCity>
             if (await WaitForProgressAsync(registry, running, previous, point, chunks))
             {
                 // Somewhere after the point: between two chunks or inside one.
-                await Task.Delay(random.Next(0, 15));
+                await Task.Delay(random.Next(0, 5));
                 running.Kill(entireProcessTree: true);
                 killed++;
             }

@@ -38,7 +38,7 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
     /// <summary>A report-only run recomputes from the stored rows; an --apply run killed half-way is continued from its plan (ContinueOpenPlanAsync).</summary>
     public override bool ResumesFromCheckpoint => false;
 
-    public override string[] CountNames => ["rows", "match", "differs", "not_on_file", "review", "returned", "unreflected", "applied"];
+    public override string[] CountNames => ["rows", "match", "differs", "not_on_file", "review", "returned", "unreflected", "applied", "not_applied"];
 
     public override Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken)
     {
@@ -113,7 +113,7 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
             ("実行番号", context.RunId.ToString(CultureInfo.InvariantCulture)),
             ("作成日時", BusinessClock.ToTokyo(context.Clock.GetUtcNow()).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
             ("一覧表", string.Join("、", files.Select(f => f.FileName))),
-            ("モード", options.Apply ? "適用（安全な提案を実行済み）" : "ドライラン（何も変更していません）"),
+            ("モード", apply ? "適用（安全な提案を実行済み）" : "ドライラン（何も変更していません）"),
             ("照合行数", row.ToString("N0", CultureInfo.InvariantCulture)),
         };
         var counts = new RunCounts(CountNames);
@@ -164,8 +164,11 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         if (!string.Equals(open.ScopeKey, ScopeKey, StringComparison.Ordinal))
             throw new OperatorException(ExitCode.RefusedBySafetyRule,
                 $"実行番号 {open.RunId} の適用（{open.Scope}）が途中で止まっています。先に同じ指定で nenkin-reconcile --apply を再実行して完了させてから、この指定で実行してください。");
-        context.Log.Info("実行番号 {0} の適用が途中で止まっていました。判定はやり直さず、その照合結果のまま続き（{1:N0} / {2:N0} 区切り目から）を適用します。",
-            open.RunId, open.AppliedChunks + 1, open.ChunkCount);
+        if (open.AppliedChunks < open.ChunkCount)
+            context.Log.Info("実行番号 {0} の適用が途中で止まっていました。判定はやり直さず、その照合結果のまま続き（{1:N0} / {2:N0} 区切り目から）を適用します。",
+                open.RunId, open.AppliedChunks + 1, open.ChunkCount);
+        else
+            context.Log.Info("実行番号 {0} の適用は変更をすべて終えたところで止まっていました。照合結果の公開と一覧表の記録だけを行います。", open.RunId);
         return await ApplyPlanAsync(context, open, cancellationToken);
     }
 
@@ -185,11 +188,16 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
             {
                 var changes = await ReconcilePlans.ReadChunkAsync(connection, transaction, plan.RunId, number, ct);
                 if (!await ReconcilePlans.ChunkAppliedAsync(connection, transaction, plan.RunId, number, ct))
-                    throw new InvalidOperationException($"reconcile plan {plan.RunId}: chunk {number} was applied by another run");
-                var entries = await SafeChanges.ApplyAsync(connection, transaction, municipality, plan.RunId, changes, ct);
+                {
+                    // A retry after a commit whose reply was lost: the chunk is in already.
+                    if (await ReconcilePlans.AppliedChunksAsync(connection, transaction, plan.RunId, ct) > number) return new RunCounts();
+                    throw new InvalidOperationException($"reconcile plan {plan.RunId}: chunk {number} is out of order");
+                }
+                var (entries, notApplied) = await SafeChanges.ApplyAsync(connection, transaction, municipality, plan.RunId, changes, ct);
                 await audit.WriteAsync(connection, transaction, municipality, plan.RunId, context.JobName, context.Clock.GetUtcNow(), entries, ct);
                 var counts = new RunCounts();
                 counts["applied"] = entries.Count;
+                counts["not_applied"] = notApplied;
                 return counts;
             }, "apply:" + (number + 1).ToString(CultureInfo.InvariantCulture), []);
         }
@@ -204,8 +212,13 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         }, "done", []);
 
         var counts = RunCounts.FromJson(plan.Counts!);
-        counts["applied"] = context.Counts["applied"];
-        return Finish(context, counts, csv ?? plan.ReportCsv!, xlsx ?? plan.ReportXlsx!, plan.RunId);
+        counts["applied"] = await context.ReadAsync((c, ct) => ReconcilePlans.AppliedChangesAsync(c, municipality, plan.RunId, ct), cancellationToken);
+        counts["not_applied"] = context.Counts["not_applied"];
+        var outcome = Finish(context, counts, csv ?? plan.ReportCsv!, xlsx ?? plan.ReportXlsx!, plan.RunId);
+        if (counts["not_applied"] == 0) return outcome;
+        var message = $"提案した変更のうち {counts["not_applied"]:N0} 件は、判定の後で記録が変わっていたため適用していません（照合結果のその行は提案のままです）。nenkin-admin runs show {context.RunId} で件数を確認し、該当者の記録を確認してください。";
+        context.Log.Warn(message);
+        return new JobOutcome(true, message);
     }
 
     private static JobOutcome Finish(JobContext context, RunCounts counts, string csvPath, string xlsxPath, long? appliedAs)
@@ -361,7 +374,8 @@ internal sealed class Decided
         var start = 0;
         for (var i = 1; i <= events.Count; i++)
         {
-            if (i < events.Count && SameEvent(events[i - 1], events[i], sameEventDays)) continue;
+            // Measured from the first row of the event, so that a chain of rows a month apart each is not one long event.
+            if (i < events.Count && SameEvent(events[start], events[i], sameEventDays)) continue;
             if (i - start > 1)
             {
                 var latest = events[start];

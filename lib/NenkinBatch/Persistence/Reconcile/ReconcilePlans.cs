@@ -50,13 +50,14 @@ public static class ReconcilePlans
         IEnumerable<long> fileIds, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO reconcile_plan (run_id, municipality_code, scope_key, scope, file_ids, state) VALUES (@run, @m, @key, @scope, @files, 'PLANNING')
+            ON CONFLICT (run_id) DO NOTHING
             """, new { run = runId, m = municipality.Value, key = scopeKey, scope, files = string.Join(",", fileIds.Select(f => f.ToString(CultureInfo.InvariantCulture))) },
             transaction, cancellationToken: cancellationToken));
 
     public static Task AddChunkAsync(DbConnection connection, DbTransaction transaction, long runId, int chunkNo, IReadOnlyList<SafeChange> changes,
         CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO reconcile_plan_chunk (run_id, chunk_no, changes) VALUES (@run, @chunk, @changes)",
+            "INSERT INTO reconcile_plan_chunk (run_id, chunk_no, changes) VALUES (@run, @chunk, @changes) ON CONFLICT (run_id, chunk_no) DO NOTHING",
             new { run = runId, chunk = chunkNo, changes = JsonSerializer.Serialize(changes, Json) }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>Everything decided and kept: from here on a rerun continues this plan instead of deciding again.</summary>
@@ -79,6 +80,17 @@ public static class ReconcilePlans
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE reconcile_plan SET applied_chunks = @next WHERE run_id = @run AND applied_chunks = @chunk AND state = 'READY'",
             new { run = runId, chunk = chunkNo, next = chunkNo + 1 }, transaction, cancellationToken: cancellationToken)) == 1;
+
+    /// <summary>How many chunks of the plan are applied (a retried chunk whose commit did reach the database finds itself among them).</summary>
+    public static async Task<int> AppliedChunksAsync(DbConnection connection, DbTransaction transaction, long runId, CancellationToken cancellationToken) =>
+        Convert.ToInt32(await connection.ExecuteScalarAsync(new CommandDefinition(
+            "SELECT applied_chunks FROM reconcile_plan WHERE run_id = @run", new { run = runId }, transaction, cancellationToken: cancellationToken)), CultureInfo.InvariantCulture);
+
+    /// <summary>How many changes the plan has applied, whichever runs applied them (its audit rows carry the planning run's number).</summary>
+    public static async Task<long> AppliedChangesAsync(DbConnection connection, MunicipalityCode municipality, long runId, CancellationToken cancellationToken) =>
+        Convert.ToInt64(await connection.ExecuteScalarAsync(new CommandDefinition(
+            "SELECT count(*) FROM audit_log WHERE municipality_code = @m AND run_id = @run AND job = 'reconcile'",
+            new { m = municipality.Value, run = runId }, cancellationToken: cancellationToken)), CultureInfo.InvariantCulture);
 
     /// <summary>The plan is done: its chunks are no longer needed, and the run that finished it is recorded.</summary>
     public static async Task FinishAsync(DbConnection connection, DbTransaction transaction, long runId, long finishedByRunId, CancellationToken cancellationToken)

@@ -39,10 +39,15 @@ public static class SafeChanges
 {
     public const string UndoJob = "reconcile-undo";
 
-    public static async Task<List<AuditEntry>> ApplyAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, long runId,
+    /// <summary>
+    /// Applies the changes, each only where its row is still as it was when the change was decided; returns the audit rows
+    /// of those applied and how many found their row changed since (left alone). A filing recorded already is neither.
+    /// </summary>
+    public static async Task<(List<AuditEntry> Applied, int NotApplied)> ApplyAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, long runId,
         IReadOnlyList<SafeChange> changes, CancellationToken cancellationToken)
     {
         var audit = new List<AuditEntry>();
+        var notApplied = 0;
         foreach (var change in changes)
         {
             switch (change)
@@ -50,10 +55,12 @@ public static class SafeChanges
                 case FillPensionNumber fill:
                     if (await Sql(connection, transaction, municipality, cancellationToken).ExecuteAsync("""
                         UPDATE person SET basic_pension_number = @n, updated_run_id = @run
-                        WHERE municipality_code = @m AND atena_number = @a AND basic_pension_number IS NULL
-                        """, ("n", fill.Number), ("run", runId), ("a", fill.AtenaNumber)) == 1)
+                        WHERE municipality_code = @m AND atena_number = @a AND basic_pension_number IS NULL AND updated_run_id = @before
+                          AND NOT EXISTS (SELECT 1 FROM person o WHERE o.municipality_code = @m AND o.basic_pension_number = @n)
+                        """, ("n", fill.Number), ("run", runId), ("a", fill.AtenaNumber), ("before", fill.UpdatedRunIdBefore)) == 1)
                         audit.Add(new AuditEntry(AuditKey.Person(municipality, fill.AtenaNumber), "UPDATE",
                             AuditEntry.Snapshot(new PensionState(null, fill.UpdatedRunIdBefore)), AuditEntry.Snapshot(new PensionState(fill.Number, runId)), false));
+                    else notApplied++;
                     break;
                 case UpdatePeriod update:
                     var (b, a) = (update.Before, update.After);
@@ -67,6 +74,7 @@ public static class SafeChanges
                         ("oldCategory", b.InsuredCategory), ("oldLost", b.LostOn), ("oldRun", b.UpdatedRunId)) == 1)
                         audit.Add(new AuditEntry(AuditKey.Qualification(municipality, update.AtenaNumber, a.AcquiredOn), "UPDATE",
                             AuditEntry.Snapshot(PeriodState.Of(b)), AuditEntry.Snapshot(PeriodState.Of(a with { UpdatedRunId = runId })), false));
+                    else notApplied++;
                     break;
                 case RecordFiling row:
                     if (await Sql(connection, transaction, municipality, cancellationToken).ExecuteAsync("""
@@ -80,7 +88,7 @@ public static class SafeChanges
                     break;
             }
         }
-        return audit;
+        return (audit, notApplied);
     }
 
     /// <summary>One audit row of an applied run, to revert.</summary>
