@@ -7,6 +7,8 @@ using NenkinBatch.Formats.Reports;
 using NenkinBatch.Jobs.Import;
 using NenkinBatch.Jobs.LoadMembers;
 using NenkinBatch.Jobs.Reconcile;
+using NenkinBatch.Persistence.Reconcile;
+using NenkinBatch.Domain;
 using NenkinBatch.Synthetic;
 using NenkinBatch.Tests.Jobs.Import;
 using NenkinBatch.Tests.Support;
@@ -264,6 +266,50 @@ public class ReconcileJobTests
         // Undo of the run that finished the plan undoes the plan.
         (await InProcess.RunAsync(new ReconcileUndoJob(RunIdOf(finish)), database.Settings())).ExitCode.ShouldBe(0);
         (await database.CountAsync("jps_filing_processed")).ShouldBe(0);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Apply_ARecordChangedBetweenDecidingAndApplying_IsLeftAlone_CountedAndExit10(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        await LoadAndImportAsync(database, SampleCity, CityFiles.JpsCsvFile);
+        var before = await BusinessDataAsync(database);
+        var audit = await database.CountAsync("audit_log");
+        // A plan decided, kept and stopped before its chunk: one change still fits the records, two no longer do
+        // (the person's row was updated by another run since, the 資格 period is not the one the change was decided on).
+        var planRun = long.Parse((await database.RowsAsync("SELECT max(run_id) FROM batch_run")).Single(), System.Globalization.CultureInfo.InvariantCulture);
+        var period = new PeriodOnFile(new DateOnly(1990, 4, 1), 1, null, null, null, 1);
+        SafeChange[] changes =
+        [
+            new FillPensionNumber("1000001380", "7312135018", UpdatedRunIdBefore: 999),
+            new UpdatePeriod("1000002050", period, period with { LostOn = new DateOnly(2026, 8, 1) }),
+            new RecordFiling("1000001380", 1, 13, "31", new DateOnly(2026, 8, 1), new DateOnly(2026, 8, 20)),
+        ];
+        var csv = Path.Combine(database.ReportDirectory, $"reconcile-{planRun}.csv");
+        Directory.CreateDirectory(database.ReportDirectory);
+        await File.WriteAllTextAsync(csv + ".partial", "report");
+        await File.WriteAllTextAsync(Path.ChangeExtension(csv, ".xlsx") + ".partial", "workbook");
+        await using (var connection = await database.Store.OpenAsync(CancellationToken.None))
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await ReconcilePlans.BeginAsync(connection, transaction, TestDatabase.Municipality, planRun, "未適用の一覧表|apply", "未適用の一覧表", [1], default);
+            await ReconcilePlans.AddChunkAsync(connection, transaction, planRun, 0, changes, default);
+            await ReconcilePlans.ReadyAsync(connection, transaction, planRun, 1, """{"rows":40}""", csv, Path.ChangeExtension(csv, ".xlsx"), default);
+            await transaction.CommitAsync();
+        }
+
+        var (apply, counts) = await ReconcileAsync(database, new ReconcileOptions { Apply = true });
+
+        apply.ExitCode.ShouldBe(10, apply.Error);
+        counts["applied"].ShouldBe(1);
+        counts["not_applied"].ShouldBe(2);
+        apply.Error.ShouldContain("判定の後で記録が変わっていたため適用していません");
+        (await database.CountAsync("audit_log")).ShouldBe(audit + 1);
+        (await database.RowsAsync("SELECT basic_pension_number FROM person WHERE atena_number = '1000001380'")).ShouldBe(["∅"]);
+        (await database.CountAsync("jps_filing_processed")).ShouldBe(1);
+        (await BusinessDataAsync(database)).Count.ShouldBe(before.Count + 1);
+        File.ReadAllText(csv).ShouldBe("report");
     }
 
     [Theory]
