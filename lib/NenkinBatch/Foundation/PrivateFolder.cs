@@ -60,12 +60,19 @@ public static class PrivateFolder
         while (missing.TryPop(out var folder)) Directory.CreateDirectory(folder, OwnerOnly);
     }
 
+    /// <summary>How to open a file the suite may create: created owner-only (0600) whatever the umask; on Windows the folder's ACL applies.</summary>
+    public static FileStreamOptions OwnerOnlyFileOptions(FileMode mode, FileAccess access, FileShare share = FileShare.None, FileOptions options = FileOptions.None)
+    {
+        var file = new FileStreamOptions { Mode = mode, Access = access, Share = share, Options = options };
+        if (!OperatingSystem.IsWindows()) file.UnixCreateMode = OwnerOnlyFile;
+        return file;
+    }
+
     /// <summary>Creates and removes a file: the only test that agrees with the OS on permissions, ACLs, read-only mounts and full disks.</summary>
     private static void CheckWritable(string path)
     {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.DeleteOnClose };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnlyFile;
-        using var probe = new FileStream(Path.Combine(path, $".nenkin-write-check-{Environment.ProcessId}-{Guid.NewGuid():N}"), options);
+        using var probe = new FileStream(Path.Combine(path, $".nenkin-write-check-{Environment.ProcessId}-{Guid.NewGuid():N}"),
+            OwnerOnlyFileOptions(FileMode.CreateNew, FileAccess.Write, options: FileOptions.DeleteOnClose));
     }
 
     private static OperatorException NotWritable(string path, string what, string names, Exception e) => new(ExitCode.UsageError,

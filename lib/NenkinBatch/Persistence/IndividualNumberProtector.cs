@@ -51,9 +51,7 @@ public sealed class IndividualNumberProtector
                 throw new OperatorException(ExitCode.UsageError,
                     $"個人番号の暗号鍵ファイル {path} がありません。設定 keyFile（環境変数 NENKIN_KEY_FILE）で既存の鍵ファイルを指定してください。鍵を失うと保存済みの個人番号は読めなくなります。");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using (var stream = new FileStream(path, options))
+            using (var stream = new FileStream(path, PrivateFolder.OwnerOnlyFileOptions(FileMode.CreateNew, FileAccess.Write)))
             using (var writer = new StreamWriter(stream, Encoding.ASCII))
             {
                 writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));

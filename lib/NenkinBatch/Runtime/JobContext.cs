@@ -69,13 +69,13 @@ public sealed class JobContext
         switch (key.Outcome)
         {
             case KeyCheckOutcome.RecordedFirst:
-                Log.Info("個人番号の暗号鍵ファイル {0} をこのデータベースの鍵として記録しました。以後、別の鍵ファイルではジョブが停止します。鍵ファイルはデータベースと一緒にバックアップしてください。", keyFile);
+                Log.Info("番号の暗号鍵ファイル {0} をこのデータベースの鍵として記録しました。以後、別の鍵ファイルではジョブが停止します。鍵ファイルはデータベースと一緒にバックアップしてください。", keyFile);
                 break;
             case KeyCheckOutcome.RecordedOverStoredNumbers:
-                Log.Warn("個人番号の暗号鍵ファイル {0} を、保存済みの個人番号 {1:N0} 件の鍵として記録しました（鍵の照合値がまだないデータベースでした）。以後、別の鍵ファイルではジョブが停止します。", keyFile, key.NumbersStored);
+                Log.Warn("番号の暗号鍵ファイル {0} を、保存済みの暗号化された番号 {1:N0} 件の鍵として記録しました（鍵の照合値がまだないデータベースでした）。以後、別の鍵ファイルではジョブが停止します。", keyFile, key.NumbersStored);
                 break;
             case KeyCheckOutcome.Replaced:
-                Log.Warn("個人番号の暗号鍵ファイル {0} は以前に記録した鍵と違いますが、保存済みの個人番号がないため、この鍵をデータベースの鍵として記録し直しました。", keyFile);
+                Log.Warn("番号の暗号鍵ファイル {0} は以前に記録した鍵と違いますが、保存済みの暗号化された番号がないため、この鍵をデータベースの鍵として記録し直しました。", keyFile);
                 break;
         }
         return key.Protector;

@@ -109,7 +109,7 @@ public class KeyCheckTests
         var first = await ImportAsync(settings, CityFiles.JpsCsvFile);
 
         first.ExitCode.ShouldBe(0, first.Error);
-        first.Error.ShouldContain($"個人番号の暗号鍵ファイル {keyFile} を、保存済みの個人番号 {numbers:N0} 件の鍵として記録しました");
+        first.Error.ShouldContain($"番号の暗号鍵ファイル {keyFile} を、保存済みの暗号化された番号 {numbers:N0} 件の鍵として記録しました");
         var recorded = await database.RowsAsync("SELECT key_check FROM individual_number_key_check");
         recorded.Count.ShouldBe(1);
         Convert.FromHexString(recorded[0]).ShouldBe(IndividualNumberProtector.FromKeyFile(keyFile, createIfMissing: false).KeyCheck(TestDatabase.Municipality.Value));
@@ -143,7 +143,7 @@ public class KeyCheckTests
         var again = await LoadMembersAsync(settings, file);
 
         again.ExitCode.ShouldBe(0, again.Error);
-        again.Error.ShouldContain($"個人番号の暗号鍵ファイル {keyFile} は以前に記録した鍵と違いますが、保存済みの個人番号がないため");
+        again.Error.ShouldContain($"番号の暗号鍵ファイル {keyFile} は以前に記録した鍵と違いますが、保存済みの暗号化された番号がないため");
         var check = await database.RowsAsync("SELECT key_check FROM individual_number_key_check");
         check.ShouldNotBe(firstCheck);
         Convert.FromHexString(check.Single()).ShouldBe(IndividualNumberProtector.FromKeyFile(keyFile, createIfMissing: false).KeyCheck(TestDatabase.Municipality.Value));

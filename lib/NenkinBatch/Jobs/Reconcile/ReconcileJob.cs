@@ -127,7 +127,7 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
                 counts.ToJson(), report.CsvPath, report.XlsxPath);
             await context.CommitChunkAsync(async (connection, transaction, ct) =>
             {
-                await ReconcilePlans.ReadyAsync(connection, transaction, plan.RunId, plan.ChunkCount, plan.Counts!, plan.ReportCsv!, plan.ReportXlsx!, ct);
+                await ReconcilePlans.ReadyAsync(connection, transaction, plan, ct);
                 return new RunCounts();
             }, "plan:ready", []);
             context.Log.Info("Excel ファイルを書きました（{0:F1} 秒）。", phase.Elapsed.TotalSeconds);

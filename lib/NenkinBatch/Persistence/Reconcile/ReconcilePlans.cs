@@ -61,12 +61,11 @@ public static class ReconcilePlans
             new { run = runId, chunk = chunkNo, changes = JsonSerializer.Serialize(changes, Json) }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>Everything decided and kept: from here on a rerun continues this plan instead of deciding again.</summary>
-    public static Task ReadyAsync(DbConnection connection, DbTransaction transaction, long runId, int chunkCount, string counts, string reportCsv, string reportXlsx,
-        CancellationToken cancellationToken) =>
+    public static Task ReadyAsync(DbConnection connection, DbTransaction transaction, ReconcilePlan plan, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition("""
             UPDATE reconcile_plan SET state = 'READY', chunk_count = @chunks, counts = @counts, report_csv = @csv, report_xlsx = @xlsx
             WHERE run_id = @run AND state = 'PLANNING'
-            """, new { run = runId, chunks = chunkCount, counts, csv = reportCsv, xlsx = reportXlsx }, transaction, cancellationToken: cancellationToken));
+            """, new { run = plan.RunId, chunks = plan.ChunkCount, counts = plan.Counts, csv = plan.ReportCsv, xlsx = plan.ReportXlsx }, transaction, cancellationToken: cancellationToken));
 
     public static async Task<List<SafeChange>> ReadChunkAsync(DbConnection connection, DbTransaction transaction, long runId, int chunkNo, CancellationToken cancellationToken)
     {

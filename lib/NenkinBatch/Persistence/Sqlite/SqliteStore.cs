@@ -81,11 +81,9 @@ public sealed class SqliteStore(DatabaseTarget target) : Store(target)
     {
         // The OS releases the lock when the holder dies, however it dies: a killed run never leaves it held.
         var path = $"{FilePath}.{municipality.Value}.{job}.lock";
-        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = PrivateFolder.OwnerOnlyFile;
         try
         {
-            return Task.FromResult<IJobLock?>(new FileJobLock(new FileStream(path, options)));
+            return Task.FromResult<IJobLock?>(new FileJobLock(new FileStream(path, PrivateFolder.OwnerOnlyFileOptions(FileMode.OpenOrCreate, FileAccess.ReadWrite))));
         }
         catch (UnauthorizedAccessException e)
         {
@@ -118,11 +116,9 @@ public sealed class SqliteStore(DatabaseTarget target) : Store(target)
     {
         if (File.Exists(FilePath)) return Task.CompletedTask;
         PrivateFolder.Prepare(Folder, "データベースのフォルダー", Names);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = PrivateFolder.OwnerOnlyFile;
         try
         {
-            using var file = new FileStream(FilePath, options);
+            using var file = new FileStream(FilePath, PrivateFolder.OwnerOnlyFileOptions(FileMode.CreateNew, FileAccess.Write));
         }
         catch (IOException) when (File.Exists(FilePath))
         {

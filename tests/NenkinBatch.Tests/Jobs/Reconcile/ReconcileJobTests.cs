@@ -295,7 +295,8 @@ public class ReconcileJobTests
         {
             await ReconcilePlans.BeginAsync(connection, transaction, TestDatabase.Municipality, planRun, "未適用の一覧表|apply", "未適用の一覧表", [1], default);
             await ReconcilePlans.AddChunkAsync(connection, transaction, planRun, 0, changes, default);
-            await ReconcilePlans.ReadyAsync(connection, transaction, planRun, 1, """{"rows":40}""", csv, Path.ChangeExtension(csv, ".xlsx"), default);
+            await ReconcilePlans.ReadyAsync(connection, transaction,
+                new ReconcilePlan(planRun, "未適用の一覧表|apply", "未適用の一覧表", [1], PlanState.Ready, 1, 0, """{"rows":40}""", csv, Path.ChangeExtension(csv, ".xlsx")), default);
             await transaction.CommitAsync();
         }
 
