@@ -13,7 +13,7 @@ public sealed class HeaderedRecord(long line, string[] fields, int[] index, stri
     public int ExpectedCount { get; } = headerCount;
 
     /// <summary>The cleaned field of the column at <paramref name="column"/> in the reader's column list; null when empty or missing.</summary>
-    public string? this[int column] => index[column] < fields.Length ? FieldText.Clean(fields[index[column]]) : null;
+    public string? this[int column] => (uint)index[column] < (uint)fields.Length ? FieldText.Clean(fields[index[column]]) : null;
 
     public string ColumnName(int column) => columns[column];
 
@@ -41,12 +41,18 @@ public sealed class HeaderedRecord(long line, string[] fields, int[] index, stri
 /// </summary>
 public static class HeaderedCsv
 {
+    private static readonly IReadOnlySet<string> NoOptionalColumns = new HashSet<string>();
+
     /// <remarks>
     /// The file is read through once, without decoding, before the first record is given out: a job that commits in chunks must
     /// not store part of a file that a quote never closed further on then refuses.
     /// </remarks>
-    public static async IAsyncEnumerable<HeaderedRecord> ReadAsync(string path, string layoutName, string[] columns, long skipThroughLine, Action<Stream>? onOpen,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public static IAsyncEnumerable<HeaderedRecord> ReadAsync(string path, string layoutName, string[] columns, long skipThroughLine, Action<Stream>? onOpen,
+        CancellationToken cancellationToken) => ReadAsync(path, layoutName, columns, NoOptionalColumns, skipThroughLine, onOpen, cancellationToken);
+
+    /// <param name="optionalColumns">Columns a file may leave out of its header: their fields read as empty.</param>
+    public static async IAsyncEnumerable<HeaderedRecord> ReadAsync(string path, string layoutName, string[] columns, IReadOnlySet<string> optionalColumns,
+        long skipThroughLine, Action<Stream>? onOpen, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var file = InputFile.DisplayName(path);
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
@@ -60,7 +66,7 @@ public static class HeaderedCsv
         if (!records.Read())
             throw new InputRejectedException(file, "ファイルが空です。", $"{layoutName} の見出し行とデータを含むファイルを指定してください。");
         var header = records.Fields;
-        var index = HeaderIndex(file, layoutName, header, columns);
+        var index = HeaderIndex(file, layoutName, header, columns, optionalColumns);
 
         while (records.Read())
         {
@@ -70,11 +76,11 @@ public static class HeaderedCsv
         }
     }
 
-    private static int[] HeaderIndex(string file, string layoutName, string[] header, string[] columns)
+    private static int[] HeaderIndex(string file, string layoutName, string[] header, string[] columns, IReadOnlySet<string> optionalColumns)
     {
         var cleaned = header.Select(h => FieldText.Clean(h.TrimStart('\uFEFF')) ?? "").ToArray();
         var index = columns.Select(c => Array.IndexOf(cleaned, c)).ToArray();
-        var missing = columns.Where((_, i) => index[i] < 0).ToList();
+        var missing = columns.Where((c, i) => index[i] < 0 && !optionalColumns.Contains(c)).ToList();
         if (missing.Count > 0)
             throw new InputRejectedException(file, $"見出し行に列 {string.Join("、", missing)} がありません（{layoutName} のレイアウトではありません）。",
                 $"見出し行が {layoutName} の列名と一致するファイルを指定してください。");

@@ -78,6 +78,7 @@ public sealed class JukiChangeMaker(CityOptions options, Vocabulary vocabulary, 
             ["individual_number"] = person.IndividualNumber ?? "",
             ["disclosure_block"] = block ? "1" : "0",
             ["nationality"] = person.IsForeign ? person.ForeignFamily!.Nationality : "",
+            ["municipality_code"] = options.MunicipalityCode,
         };
         return new GeneratedRow(fields, truth, [code == "10" ? "transfer-in" : $"change-{code}"]);
     }

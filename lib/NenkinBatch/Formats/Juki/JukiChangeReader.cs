@@ -6,16 +6,20 @@ namespace NenkinBatch.Formats.Juki;
 /// <summary>Reads the 住基 change extract (layout juki-change-csv). Streams; row order is not trusted here or later.</summary>
 public sealed class JukiChangeReader(Layout layout, CodeTables codes)
 {
+    /// <summary>The fields that hold where a person lives: never shown for a person under 支援措置, not even in a rejected-row list.</summary>
+    private static readonly HashSet<string> AddressFields = ["address", "address_suffix", "moved_out_to", "postal_code"];
+
     public async IAsyncEnumerable<JukiReadResult> ReadAsync(string path, long skipThroughLine,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var file = Path.GetFileName(path);
         var columns = layout.Fields.Select(f => f.Label).ToArray();
-        await foreach (var record in HeaderedCsv.ReadAsync(path, layout.Name, columns, skipThroughLine, null, cancellationToken))
-            yield return Parse(record.Parser(layout, codes, file), record.Line);
+        var optional = layout.Fields.Where(f => f.OptionalColumn).Select(f => f.Label).ToHashSet(StringComparer.Ordinal);
+        await foreach (var record in HeaderedCsv.ReadAsync(path, layout.Name, columns, optional, skipThroughLine, null, cancellationToken))
+            yield return Parse(record.Parser(layout, codes, file), record.Line, file);
     }
 
-    private static JukiReadResult Parse(FieldParser p, long line)
+    private JukiReadResult Parse(FieldParser p, long line, string file)
     {
         var atena = p.AtenaNumber("atena_number");
         var history = p.PositiveInteger("history_number");
@@ -41,8 +45,21 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
         var number = p.IndividualNumber("individual_number");
         var block = p.CodeNumber("disclosure_block");
         var nationality = p.Text("nationality");
-        if (p.HasErrors) return new JukiReadResult(line, null, p.ProblemsOrNone);
+        var municipality = p.Municipality("municipality_code");
+        if (reason is not null && status is { } s && JukiChangeReasons.RequiredStatus(reason) is { } required && !required.Contains(s))
+            p.Problems.Add(RowProblem.Error(file, line, layout.Field("resident_status").Label, s.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"住民状態 {codes["residentStatus"].Describe(s.ToString(System.Globalization.CultureInfo.InvariantCulture))} は異動事由 {codes["jukiChangeReason"].Describe(reason)} と矛盾します"
+                + $"（{string.Join("・", required.Select(r => codes["residentStatus"].Describe(r.ToString(System.Globalization.CultureInfo.InvariantCulture))))} のはずです）"));
+        var problems = p.ProblemsOrNone;
+        // A person under 支援措置 (raw value: the row may be refused for its very 支援措置 field): no address in any list.
+        if (p.RawValue("disclosure_block") == "1" && problems.Count > 0)
+        {
+            var hidden = layout.Fields.Where(f => AddressFields.Contains(f.Name)).Select(f => f.Label).ToHashSet(StringComparer.Ordinal);
+            problems = problems.Select(x => x.Field is { } f && hidden.Contains(f) && x.Value is not null ? x with { Value = DisclosureBlock.Hidden } : x).ToList();
+        }
+        if (p.HasErrors) return new JukiReadResult(line, null, problems, atena);
         return new JukiReadResult(line, new JukiChangeRow(line, atena!, history!.Value, reason!, changed!.Value, notified, processed!.Value, household!, relationship,
-            name!, kana!, commonName, birth!.Value, sex!.Value, kind!.Value, status!.Value, postal, address!, suffix, became, movedTo, removed, number, block == 1, nationality), p.ProblemsOrNone);
+            name!, kana!, commonName, birth!.Value, sex!.Value, kind!.Value, status!.Value, postal, address!, suffix, became, movedTo, removed, number, block == 1, nationality,
+            municipality), problems, atena);
     }
 }

@@ -15,6 +15,8 @@ public sealed record LayoutField
     /// <summary>"error" (the row is rejected) or "warning" (kept, reported) for a code missing from its table.</summary>
     public string UnknownIs { get; init; } = "error";
     public bool Required { get; init; }
+    /// <summary>A CSV file may leave this column out of its header line; its value then reads as empty.</summary>
+    public bool OptionalColumn { get; init; }
     /// <summary>The most characters (Unicode scalar values) a value may have, from the format's own widths: no register holds more.</summary>
     public int MaxLength { get; init; }
     public int Offset { get; init; }
@@ -76,6 +78,9 @@ public sealed record Layout
         return -1;
     }
     private string[]? _names;
+
+    /// <summary>The field of that name; the layout must have it.</summary>
+    public LayoutField Field(string name) => IndexOf(name) is var i and >= 0 ? Fields[i] : throw new ArgumentException($"layout {Name} has no field {name}", nameof(name));
 
     private static readonly JsonSerializerOptions Json = new()
     {
