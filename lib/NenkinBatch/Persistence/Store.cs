@@ -49,6 +49,8 @@ public abstract class Store
 
     public abstract Audit.IAuditWriter CreateAuditWriter();
 
+    public Juki.JukiStore CreateJukiStore() => Kind == StoreKind.Postgres ? new PostgresJukiStore() : new Juki.JukiStore();
+
     public static Store Create(DatabaseTarget target) => target.Kind switch
     {
         StoreKind.Sqlite => new SqliteStore(target),

@@ -28,6 +28,9 @@ public sealed class JobContext
 
     /// <summary>The checkpoint of the failed run this one resumes, if any.</summary>
     public string? ResumeCheckpoint { get; init; }
+
+    /// <summary>The failed run this one continues, if any.</summary>
+    public long? ResumedFromRunId { get; init; }
     public MunicipalityCode Municipality => Settings.Municipality;
     public RunCounts Counts { get; set; } = new();
 

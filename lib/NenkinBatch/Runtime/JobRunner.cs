@@ -147,7 +147,7 @@ public static class JobRunner
                 {
                     Settings = settings, Store = store, Clock = clock, Log = log, JobName = job.Name, RunId = runId.Value, Lock = jobLock,
                     Resilience = pipeline, Codes = codes, Out = invocation.Out, DryRun = invocation.DryRun,
-                    ResumeCheckpoint = resumable?.Checkpoint, Counts = counts,
+                    ResumeCheckpoint = resumable?.Checkpoint, ResumedFromRunId = resumable?.RunId, Counts = counts,
                     Progress = new ProgressReporter(log, clock, invocation.Interactive, invocation.Error),
                 };
                 working = true;

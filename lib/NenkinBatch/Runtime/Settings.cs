@@ -30,6 +30,10 @@ public sealed record Settings
     public Matching.MatchThresholds MatchThresholds { get; init; } = Matching.MatchThresholds.Default;
     /// <summary>機構未反映: a local 資格 change this many days old with no JPS row about it (reconcile:unreflectedAfterDays).</summary>
     public int UnreflectedAfterDays { get; init; } = 30;
+    /// <summary>住基 sync: a missing 履歴番号 this many days old becomes a follow-up for staff (jukiSync:gapFollowUpDays).</summary>
+    public int JukiGapFollowUpDays { get; init; } = 3;
+    /// <summary>住基 sync: a change raises follow-ups only within this many days of its file's newest 処理日 (jukiSync:followUpWindowDays).</summary>
+    public int JukiFollowUpWindowDays { get; init; } = 90;
 
     /// <summary>The values given on the command line; null where the option was not given.</summary>
     public sealed record CommandLine(string? Database, string? Municipality, string? LogDirectory, string? ConfigFile);
@@ -50,6 +54,8 @@ public sealed record Settings
         ("reconcile:reviewScore", "NENKIN_RECONCILE_REVIEW_SCORE"),
         ("reconcile:tieMargin", "NENKIN_RECONCILE_TIE_MARGIN"),
         ("reconcile:unreflectedAfterDays", "NENKIN_RECONCILE_UNREFLECTED_AFTER_DAYS"),
+        ("jukiSync:gapFollowUpDays", "NENKIN_JUKI_SYNC_GAP_FOLLOW_UP_DAYS"),
+        ("jukiSync:followUpWindowDays", "NENKIN_JUKI_SYNC_FOLLOW_UP_WINDOW_DAYS"),
     ];
 
     public static Settings Resolve(CommandLine commandLine, Func<string, string?> environment, string workingDirectory, string executableDirectory)
@@ -99,6 +105,8 @@ public sealed record Settings
             ReportDirectory = PathValue("reportDir") ?? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(logDirectory))!, "reports"),
             MatchThresholds = thresholds,
             UnreflectedAfterDays = Int(configuration["reconcile:unreflectedAfterDays"], 30, "reconcile.unreflectedAfterDays", 0),
+            JukiGapFollowUpDays = Int(configuration["jukiSync:gapFollowUpDays"], 3, "jukiSync.gapFollowUpDays", 0),
+            JukiFollowUpWindowDays = Int(configuration["jukiSync:followUpWindowDays"], 90, "jukiSync.followUpWindowDays", 0),
             KeyFile = PathValue("keyFile"),
             CodeTablesFile = PathValue("codeTables"),
             ChunkSize = Int(configuration["chunkSize"], 5000, "chunkSize", 1),

@@ -8,7 +8,7 @@ public static class InProcess
 {
     public sealed record Run(int ExitCode, string Out, string Error, string? Summary);
 
-    public static async Task<Run> RunAsync(Job job, Settings settings, bool dryRun = false, CancellationToken cancellationToken = default)
+    public static async Task<Run> RunAsync(Job job, Settings settings, bool dryRun = false, CancellationToken cancellationToken = default, TimeProvider? clock = null)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -18,6 +18,7 @@ public static class InProcess
             Out = output,
             Error = error,
             Interactive = false,
+            Clock = clock ?? TimeProvider.System,
         }, cancellationToken);
         var run = new Run(code, output.ToString(), error.ToString(), File.Exists(summary) ? await File.ReadAllTextAsync(summary, cancellationToken) : null);
         PrivacyGuard.LeakedIn(run.Out + run.Error + run.Summary).ShouldBeEmpty("a 個人番号 from the test data reached the console or the summary");

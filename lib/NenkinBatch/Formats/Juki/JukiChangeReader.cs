@@ -19,6 +19,22 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
             yield return Parse(record.Parser(layout, codes, file), record.Line, file);
     }
 
+    /// <summary>
+    /// The newest 処理日 of the file's rows (null when none can be read): a change far older than that is history, not news, and
+    /// raises no follow-up. Reads only that column.
+    /// </summary>
+    public async Task<DateOnly?> NewestProcessedOnAsync(string path, CancellationToken cancellationToken)
+    {
+        DateOnly? newest = null;
+        var label = layout.Field("processed_on").Label;
+        await foreach (var record in HeaderedCsv.ReadAsync(path, layout.Name, [label], 0, null, cancellationToken))
+        {
+            if (record[0] is { Length: 8 } text && Domain.CalendarDate.ParseCompact(text) is { Ok: true } parsed && (newest is null || parsed.Value > newest))
+                newest = parsed.Value;
+        }
+        return newest;
+    }
+
     private JukiReadResult Parse(FieldParser p, long line, string file)
     {
         var atena = p.AtenaNumber("atena_number");

@@ -67,7 +67,7 @@ public sealed class PostgresMemberWriter : MemberWriterBase
         await new PostgresAuditWriter().WriteAsync(connection, transaction, municipality, runId, job, now, changes.Audit, cancellationToken);
     }
 
-    private static async Task StageAndUpsertAsync<T>(NpgsqlConnection connection, string table, string columns, string upsert, IReadOnlyCollection<T> rows,
+    internal static async Task StageAndUpsertAsync<T>(NpgsqlConnection connection, string table, string columns, string upsert, IReadOnlyCollection<T> rows,
         Func<NpgsqlBinaryImporter, T, Task> writeRow, CancellationToken cancellationToken)
     {
         if (rows.Count == 0) return;
@@ -90,6 +90,6 @@ public sealed class PostgresMemberWriter : MemberWriterBase
     internal static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) where T : class =>
         value is null ? importer.WriteNullAsync(cancellationToken) : importer.WriteAsync(value, type, cancellationToken);
 
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) where T : struct =>
+    internal static Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken) where T : struct =>
         value is { } v ? importer.WriteAsync(v, type, cancellationToken) : importer.WriteNullAsync(cancellationToken);
 }

@@ -1,0 +1,156 @@
+using System.Globalization;
+using NenkinBatch.Formats;
+using NenkinBatch.Formats.Juki;
+using NenkinBatch.Formats.Layouts;
+using NenkinBatch.Jobs.Import;
+using NenkinBatch.Persistence;
+using NenkinBatch.Persistence.Juki;
+using NenkinBatch.Runtime;
+
+namespace NenkinBatch.Jobs.JukiSync;
+
+/// <summary>
+/// One 住基 file through the sync: skipped when its content is through already; else read in chunks that end between two
+/// people, each applied and committed with its checkpoint (file digest and last line), so a rerun continues where a run stopped.
+/// </summary>
+internal sealed class FileSync(JobContext context, JukiStore store, IndividualNumberProtector protector, Layout layout, InputFile input,
+    JukiSyncOptions options, FollowUpRules rules, RejectedRowsCsv rejectedCsv, DateOnly today, List<FollowUp> dryRunFollowUps)
+{
+    private const int ShownProblems = 20;
+    private int _shown;
+
+    /// <returns>True when the file is through (now or before).</returns>
+    public async Task<bool> RunAsync(CancellationToken cancellationToken)
+    {
+        var known = await context.ReadAsync((connection, ct) => store.FindFileAsync(connection, context.Municipality, input.Sha256, ct), cancellationToken);
+        if (known?.CompletedRunId is { } doneBy)
+        {
+            context.Counts["files_skipped"]++;
+            context.Log.Info("{0} は実行番号 {1} で反映済みです（同じ内容）。", input.Name, doneBy);
+            return true;
+        }
+
+        var reader = new JukiChangeReader(layout, context.Codes);
+        var newest = known?.NewestProcessedOn ?? await reader.NewestProcessedOnAsync(input.Path, cancellationToken);
+        var fileId = known?.FileId ?? 0;
+        if (known is null && !context.DryRun)
+            fileId = await context.ReadAsync(async (connection, ct) =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                var id = await store.AddFileAsync(connection, transaction, context.Municipality, input.Name, input.Sha256, newest, context.RunId, ct);
+                await transaction.CommitAsync(ct);
+                return id;
+            }, cancellationToken);
+        var followUpsFrom = newest?.AddDays(-(options.FollowUpWindowDays ?? context.Settings.JukiFollowUpWindowDays)) ?? DateOnly.MinValue;
+        var skipThrough = ResumeLine();
+        context.Log.Info("{0} を反映します（{1:N0} バイト、最新の処理日 {2:yyyy-MM-dd}{3}）。", input.Name, input.Length, newest,
+            skipThrough > 0 ? $"、{skipThrough} 行目まで反映済みのため続きから" : "");
+
+        var chunk = new List<JukiReadResult>(context.Settings.ChunkSize);
+        await foreach (var result in reader.ReadAsync(input.Path, skipThrough, cancellationToken))
+        {
+            // A chunk ends only between two people, so a person's rows that the file keeps together are applied together.
+            if (chunk.Count >= context.Settings.ChunkSize && chunk[^1].AtenaNumber != result.AtenaNumber)
+            {
+                await CommitAsync(chunk, fileId, followUpsFrom);
+                chunk.Clear();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            chunk.Add(result);
+        }
+        if (chunk.Count > 0) await CommitAsync(chunk, fileId, followUpsFrom);
+
+        if (!context.DryRun)
+            await context.ReadAsync(async (connection, ct) =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                await store.CompleteFileAsync(connection, transaction, fileId, context.RunId, ct);
+                await transaction.CommitAsync(ct);
+                return true;
+            }, cancellationToken);
+        context.Counts["files_done"]++;
+        return true;
+    }
+
+    /// <summary>The last line a failed run committed of this file, from its checkpoint ("digest:line").</summary>
+    private long ResumeLine()
+    {
+        var checkpoint = context.ResumeCheckpoint;
+        if (checkpoint is null || !checkpoint.StartsWith(input.Sha256 + ":", StringComparison.Ordinal)) return 0;
+        return long.TryParse(checkpoint.AsSpan(input.Sha256.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var line) ? line : 0;
+    }
+
+    private async Task CommitAsync(List<JukiReadResult> results, long fileId, DateOnly followUpsFrom)
+    {
+        var m = context.Municipality.Value;
+        var problems = new List<RowProblem>();
+        var incoming = new List<IncomingRow>(results.Count);
+        var rejectedFollowUps = new List<FollowUp>();
+        long rejected = 0, warnings = 0;
+        foreach (var result in results)
+        {
+            var rowProblems = result.Problems.ToList();
+            if (result.Row is { MunicipalityCode: { } code } && code != m)
+                rowProblems.Add(RowProblem.Error(input.Name, result.Line, layout.Field("municipality_code").Label, code, $"この市区町村（{m}）の行ではありません"));
+            warnings += rowProblems.Count(p => p.Severity == ProblemSeverity.Warning);
+            problems.AddRange(rowProblems);
+            var errors = rowProblems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
+            if (errors.Count > 0)
+            {
+                rejected++;
+                rejectedFollowUps.Add(FollowUpRules.ForRejectedRow(input.Sha256, input.Name, result.Line, result.AtenaNumber,
+                    string.Join("。", errors.Select(e => (e.Field is null ? "" : $"{e.Field}: ") + e.Reason)), today));
+                continue;
+            }
+            var row = result.Row!;
+            var digest = row.IndividualNumber is { } number ? protector.Digest(m, number) : null;
+            var sealedNumber = row.IndividualNumber is { } n ? protector.Seal(m, row.AtenaNumber, n) : null;
+            incoming.Add(new IncomingRow(row, digest, sealedNumber, fileId, row.ProcessedOn >= followUpsFrom, today, Waiting: false));
+        }
+        foreach (var problem in problems)
+        {
+            rejectedCsv.Add(problem);
+            if (problem.Severity == ProblemSeverity.Error && _shown++ < ShownProblems) context.Log.Warn("除外: {0}", problem.Describe());
+        }
+        if (_shown == ShownProblems + 1 && problems.Count > 0) context.Log.Warn("…ほかの除外は除外行 CSV にあります。");
+
+        await context.CommitChunkAsync(async (connection, transaction, ct) =>
+        {
+            var counts = new RunCounts("read", "applied", "duplicates", "held", "released", "rejected", "warnings", "people_created", "people_updated", "cancelled");
+            counts["read"] = results.Count;
+            counts["rejected"] = rejected;
+            counts["warnings"] = warnings;
+            var byPerson = new Dictionary<string, List<IncomingRow>>(StringComparer.Ordinal);
+            foreach (var row in incoming) Add(byPerson, row);
+            var keys = byPerson.Keys.ToList();
+            var stored = await store.ReadResidentsAsync(connection, transaction, context.Municipality, keys, ct);
+            foreach (var waiting in await store.ReadPendingAsync(connection, transaction, context.Municipality, keys, ct))
+            {
+                var row = PendingSnapshots.Deserialize(waiting.Snapshot);
+                Add(byPerson, new IncomingRow(row, waiting.NumberDigest, waiting.NumberSealed, waiting.FileId, waiting.RaisesFollowUps, waiting.FirstSeenOn, Waiting: true));
+            }
+            var cancelling = byPerson.Where(p => p.Value.Exists(r => JukiChangeReasons.IsCancellation(r.Row.ChangeReason))).Select(p => p.Key).ToList();
+            var histories = await store.ReadHistoryAsync(connection, transaction, context.Municipality, cancelling, ct);
+
+            var writes = new JukiWrites();
+            var sync = new PersonSync(context.Municipality, rules, counts);
+            foreach (var (atena, rows) in byPerson) sync.Apply(atena, stored.GetValueOrDefault(atena), histories.GetValueOrDefault(atena), rows, writes);
+            writes.FollowUps.AddRange(rejectedFollowUps);
+            await store.WriteAsync(connection, transaction, context.Municipality, context.RunId, context.JobName, context.Clock.GetUtcNow(), writes,
+                context.Store.CreateAuditWriter(), ct);
+            if (context.DryRun)
+            {
+                dryRunFollowUps.RemoveAll(f => writes.FollowUps.Any(n => n.SourceKey == f.SourceKey && n.Kind == f.Kind));
+                dryRunFollowUps.AddRange(writes.FollowUps);
+            }
+            return new ChunkResult(counts, problems);
+        }, $"{input.Sha256}:{results[^1].Line.ToString(CultureInfo.InvariantCulture)}");
+        context.Progress.Report(context.Counts["read"], null);
+    }
+
+    private static void Add(Dictionary<string, List<IncomingRow>> byPerson, IncomingRow row)
+    {
+        if (!byPerson.TryGetValue(row.Row.AtenaNumber, out var rows)) byPerson[row.Row.AtenaNumber] = rows = [];
+        rows.Add(row);
+    }
+}

@@ -1,0 +1,177 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using NenkinBatch.Domain;
+using NenkinBatch.Formats;
+using NenkinBatch.Formats.Juki;
+using NenkinBatch.Formats.Layouts;
+using NenkinBatch.Foundation;
+using NenkinBatch.Jobs.Import;
+using NenkinBatch.Persistence;
+using NenkinBatch.Persistence.Juki;
+using NenkinBatch.Runtime;
+
+namespace NenkinBatch.Jobs.JukiSync;
+
+public sealed record JukiSyncOptions
+{
+    public IReadOnlyList<string> Files { get; init; } = [];
+    public string? Inbox { get; init; }
+    /// <summary>A built-in layout name or a layout file.</summary>
+    public string Layout { get; init; } = "juki-change-csv";
+    public string? ReportDirectory { get; init; }
+    /// <summary>A gap this many days old (since its first waiting row was stored) becomes a follow-up; 0: at the end of the run that found it. Null: the setting.</summary>
+    public int? GapFollowUpDays { get; init; }
+    /// <summary>A change raises follow-ups only when its 処理日 is at most this many days before the newest 処理日 of its file. Null: the setting.</summary>
+    public int? FollowUpWindowDays { get; init; }
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}
+
+/// <summary>
+/// <c>nenkin-juki-sync</c>: keeps 宛名 current from the 住民基本台帳's change extracts, the initial full history and the daily
+/// deltas alike (docs/architecture.md, "住基 sync"). Rows are applied per person in 履歴番号 order, in chunks each committed
+/// with its checkpoint; rows that come before the one they follow wait in <c>juki_pending</c>. A file is known by its SHA-256:
+/// once through, the same content again is skipped. Follow-ups for staff go to a list per run.
+/// </summary>
+public sealed class JukiSyncJob(JukiSyncOptions options) : Job
+{
+    public const string JobName = "juki-sync";
+    private readonly List<(string Path, bool FromInbox, InputFile? Input, InputRejectedException? Rejected)> _files = [];
+    private Inbox? _inbox;
+    private IReadOnlyList<string> _growing = [];
+
+    public override string Name => JobName;
+
+    public override string[] CountNames =>
+    [
+        "read", "applied", "duplicates", "held", "released", "rejected", "warnings", "people_created", "people_updated", "cancelled",
+        "blocks_set", "blocks_lifted", "follow_ups", "files_done", "files_skipped", "files_rejected",
+    ];
+
+    public override async Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var named = options.Files.Select(Path.GetFullPath).ToList();
+        var (_, writing) = await SettledFiles.SplitAsync(named, options.Settle, waitAlways: false, options.Clock, cancellationToken);
+        IReadOnlyList<string> arrived = [];
+        if (options.Inbox is { } inboxPath)
+        {
+            _inbox = new Inbox(inboxPath, options.Settle);
+            (arrived, _growing) = await _inbox.ScanAsync(options.Clock, cancellationToken);
+        }
+        if (named.Count == 0 && options.Inbox is null)
+            throw new OperatorException(ExitCode.UsageError, "反映するファイルがありません。ファイルを指定するか --inbox で受信フォルダーを指定してください。");
+        foreach (var (path, fromInbox) in named.Select(p => (p, false)).Concat(arrived.Select(p => (p, true))))
+        {
+            try
+            {
+                if (!fromInbox && writing.Contains(path))
+                    throw new InputRejectedException(InputFile.DisplayName(path),
+                        $"書き込み中です（{options.Settle.TotalSeconds:0.#} 秒の間に大きさか更新日時が変わりました）。", "書き込みが終わってから再実行してください。");
+                var input = await InputFile.InspectUtf8Async(path, cancellationToken);
+                input.EnsureLastLineEnded();
+                _files.Add((path, fromInbox, input, null));
+            }
+            catch (InputRejectedException rejected)
+            {
+                _files.Add((path, fromInbox, null, rejected));
+            }
+        }
+        // The files' order is part of what is asked: the same files in another order are another run (though they end in the same state).
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("|", _files.Select(f => f.Input?.Sha256 ?? f.Path)))));
+        var described = _files.Count == 0 ? $"受信フォルダー {options.Inbox}（新しいファイルなし）" : string.Join("、", _files.Select(f => InputFile.DisplayName(f.Path)));
+        return ($"ファイル {described}", key);
+    }
+
+    public override async Task<JobOutcome> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        foreach (var growing in _growing)
+            context.Log.Info("{0} は書き込み中のため、次回の実行で反映します。", InputFile.DisplayName(growing));
+        var protector = await context.OpenIndividualNumberProtectorAsync(cancellationToken);
+        var store = context.Store.CreateJukiStore();
+        var layout = Layout.Resolve(options.Layout);
+        var today = BusinessClock.Today(context.Clock);
+        var rules = new FollowUpRules(context.Codes);
+        var rejectedCsv = new RejectedRowsCsv(Path.Combine(context.Settings.LogDirectory, $"juki-sync-rejected-{context.RunId}.csv"));
+        var dryRunFollowUps = new List<FollowUp>();
+
+        foreach (var (path, fromInbox, input, inspectionRejected) in _files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                if (inspectionRejected is not null) throw inspectionRejected;
+                var file = new FileSync(context, store, protector, layout, input!, options, rules, rejectedCsv, today, dryRunFollowUps);
+                if (await file.RunAsync(cancellationToken) && !context.DryRun && fromInbox)
+                    _inbox!.MoveToProcessed(path);
+            }
+            catch (InputRejectedException rejected)
+            {
+                context.Counts["files_rejected"]++;
+                var message = $"{rejected.File}: {rejected.Reason} {rejected.WhatToDo}";
+                context.Log.Error("ファイルを受け付けません（何も反映していません）: {0}", message);
+                await context.RecordProblemsAsync([RowProblem.Error(rejected.File, null, null, null, rejected.Reason)]);
+                rejectedCsv.Add(RowProblem.Error(rejected.File, null, null, null, rejected.Reason + " " + rejected.WhatToDo));
+                if (!context.DryRun && fromInbox) _inbox!.MoveToRejected(path, message);
+            }
+        }
+
+        await RaiseGapFollowUpsAsync(context, store, today, dryRunFollowUps, cancellationToken);
+        rejectedCsv.Close();
+        if (rejectedCsv.Count == 0) rejectedCsv.Delete();
+
+        var listed = context.DryRun
+            ? dryRunFollowUps.Select(f => new ListedFollowUp(f, null, f.Status)).ToList()
+            : await context.ReadAsync(async (connection, ct) => await store.ListAsync(connection, context.Municipality, await RunsOfThisWorkAsync(connection, context, ct), ct), cancellationToken);
+        var reportDirectory = options.ReportDirectory ?? context.Settings.ReportDirectory;
+        var (csv, xlsx) = await FollowUpList.WriteAsync(reportDirectory, context.RunId, listed, context.DryRun, cancellationToken);
+        var open = context.DryRun ? 0 : await context.ReadAsync((connection, ct) => store.CountOpenAsync(connection, context.Municipality, ct), cancellationToken);
+
+        var c = context.Counts;
+        context.Log.Info("読込 {0:N0} 行: 反映 {1:N0}（新規 {2:N0} 人、更新 {3:N0} 人）、重複 {4:N0}、欠番待ち {5:N0}、待機から反映 {6:N0}、取消し {7:N0}、除外 {8:N0}",
+            c["read"], c["applied"], c["people_created"], c["people_updated"], c["duplicates"], c["held"], c["released"], c["cancelled"], c["rejected"]);
+        if (c["blocks_set"] + c["blocks_lifted"] > 0)
+            context.Log.Info("支援措置: 設定 {0:N0} 人、解除 {1:N0} 人（監査ログに記録しました）", c["blocks_set"], c["blocks_lifted"]);
+        context.Log.Info("要対応の一覧: {0}（{1:N0} 件; この実行で挙げた・取り下げたもの）。未対応は全体で {2:N0} 件です。", csv, listed.Count, open);
+        context.Log.Info("同じ内容の一覧（Excel）: {0}", xlsx);
+        if (rejectedCsv.Count > 0)
+            context.Log.Warn("除外した行とファイルの一覧: {0}（nenkin-admin runs show {1} でも確認できます）", rejectedCsv.Path, context.RunId);
+        return new JobOutcome(c["rejected"] > 0, InputRejected: c["files_rejected"] > 0);
+    }
+
+    /// <summary>
+    /// After the files: a person whose next 履歴番号 is still missing, with rows waiting <see cref="JukiSyncOptions.GapFollowUpDays"/> days or
+    /// more, gets a follow-up; a gap follow-up whose number has come since is resolved. Idempotent: a rerun does it again to the same end.
+    /// </summary>
+    private async Task RaiseGapFollowUpsAsync(JobContext context, JukiStore store, DateOnly today, List<FollowUp> dryRunFollowUps, CancellationToken cancellationToken)
+    {
+        await context.CommitChunkAsync(async (connection, transaction, ct) =>
+        {
+            var counts = new RunCounts("follow_ups");
+            await store.ResolveFilledGapsAsync(connection, transaction, context.Municipality, context.RunId, ct);
+            var gaps = await store.HeldGapsAsync(connection, transaction, context.Municipality, today.AddDays(-(options.GapFollowUpDays ?? context.Settings.JukiGapFollowUpDays)), ct);
+            var followUps = gaps.Select(g => FollowUpRules.ForGap(g.AtenaNumber, g.Missing, g.WaitingSince, today)).ToList();
+            await store.AddFollowUpsAsync(connection, transaction, context.Municipality, context.RunId, followUps, ct);
+            if (context.DryRun) dryRunFollowUps.AddRange(followUps);
+            foreach (var gap in gaps.Take(20))
+                context.Log.Warn("宛名番号 {0}: 履歴番号 {1} が届いていません（{2:yyyy-MM-dd} から後の行が待機中）。", gap.AtenaNumber, gap.Missing, gap.WaitingSince);
+            if (gaps.Count > 20) context.Log.Warn("…ほか {0:N0} 人に欠番があります（要対応の一覧にあります）。", gaps.Count - 20);
+            return counts;
+        }, "gaps", []);
+    }
+
+    /// <summary>This run and the failed runs it continues: the follow-ups of all of them are this run's list.</summary>
+    private static async Task<List<long>> RunsOfThisWorkAsync(DbConnection connection, JobContext context, CancellationToken cancellationToken)
+    {
+        var runs = new List<long> { context.RunId };
+        for (var run = context.ResumedFromRunId; run is { } r && runs.Count < 1000; )
+        {
+            runs.Add(r);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT resumed_from_run_id FROM batch_run WHERE run_id = {r.ToString(CultureInfo.InvariantCulture)}";
+            run = await command.ExecuteScalarAsync(cancellationToken) is { } v and not DBNull ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : null;
+        }
+        return runs;
+    }
+}
