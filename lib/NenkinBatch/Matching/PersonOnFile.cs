@@ -11,6 +11,8 @@ public sealed class PersonOnFile(Candidate candidate, string? addressSuffix)
     public string? AddressSuffix { get; } = addressSuffix;
     public List<PeriodOnFile> Periods { get; } = [];
     public long UpdatedRunId { get; init; }
+    /// <summary>支援措置 (DV等): matching still uses the address, but no output shows it, the list's address for this person included.</summary>
+    public bool DisclosureBlock { get; init; }
 
     /// <summary>This person's comparison forms (computed anew each time: the index keeps only their keys).</summary>
     public ComparisonForms Forms(KanjiName kanji) => new(Candidate.Name, Candidate.Foreign, Candidate.NameKana, Candidate.Address, AddressSuffix, kanji);

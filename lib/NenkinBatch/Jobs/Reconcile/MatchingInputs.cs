@@ -42,7 +42,7 @@ internal static class MatchingInputs
     private static PersonOnFile OnFile(StoredPerson p) =>
         new(new Candidate(p.AtenaNumber, p.BasicPensionNumber, p.Name, p.NameKana, p.BirthDate, p.Sex, p.Address, p.NumberDigest, AlphabetName.IsAlphabet(p.Name)),
             p.AddressSuffix)
-        { UpdatedRunId = p.UpdatedRunId };
+        { UpdatedRunId = p.UpdatedRunId, DisclosureBlock = p.DisclosureBlock };
 
     private static void AddAll(PersonIndex index, PersonOnFile[] people, ComparisonForms[] forms)
     {

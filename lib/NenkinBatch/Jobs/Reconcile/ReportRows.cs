@@ -16,6 +16,15 @@ namespace NenkinBatch.Jobs.Reconcile;
 /// </summary>
 internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListFile> files, bool apply)
 {
+    private HashSet<string>? _blockedPlaces;
+
+    /// <summary>Whether the address is, in canonical form, where a person under 支援措置 lives.</summary>
+    private bool IsBlockedPlace(string? address)
+    {
+        _blockedPlaces ??= matcher.Index.People.Where(p => p.DisclosureBlock).Select(p => AddressCanon.Parse(p.Candidate.Address).Canonical).ToHashSet(StringComparer.Ordinal);
+        return address is not null && _blockedPlaces.Count > 0 && _blockedPlaces.Contains(AddressCanon.Parse(address).Canonical);
+    }
+
     /// <summary>How far apart JPS's and the city's date of one 資格 event may be and still be the same event.</summary>
     public const int SameEventDays = 31;
 
@@ -147,7 +156,11 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         }
         if (levels.Address is AddressLevel.SamePlace or AddressLevel.Different)
         {
-            differences.Add($"住所: 機構={row.Address} 市={city.Address}");
+            // A person under 支援措置: neither address is shown (the list's is the person's, as it was or as it is); nor is an address
+            // where such a person lives, on anyone's row (a household member the register did not flag).
+            differences.Add(person.DisclosureBlock || IsBlockedPlace(row.Address) || IsBlockedPlace(city.Address)
+                ? $"住所: {Formats.Juki.DisclosureBlock.Hidden}"
+                : $"住所: 機構={row.Address} 市={city.Address}");
             actions.Add("機構の住所が古い場合は住所変更の届出状況を確認する");
         }
         if (processed)

@@ -20,7 +20,7 @@ public sealed record StoredJpsRow(
 /// <summary>One person on file as reconcile reads them: 宛名 and 年金基本, the 個人番号 only as its digest.</summary>
 public sealed record StoredPerson(
     string AtenaNumber, string? BasicPensionNumber, string Name, string NameKana, BirthDate BirthDate, int Sex, string Address,
-    string? AddressSuffix, long UpdatedRunId, byte[]? NumberDigest);
+    string? AddressSuffix, long UpdatedRunId, byte[]? NumberDigest, bool DisclosureBlock = false);
 
 /// <summary>
 /// What reconcile reads and writes. The SQL is the same on both stores (dates bound as <see cref="DateOnly"/>,
@@ -78,7 +78,7 @@ public static class ReconcileStore
     {
         await using var command = Command(connection, null, """
             SELECT p.atena_number, p.basic_pension_number, p.name, p.name_kana, p.birth_date, p.birth_date_text, p.sex, p.address,
-                   p.address_suffix, p.updated_run_id, n.number_digest
+                   p.address_suffix, p.updated_run_id, n.number_digest, p.disclosure_block
             FROM person p LEFT JOIN person_individual_number n ON n.municipality_code = p.municipality_code AND n.atena_number = p.atena_number
             WHERE p.municipality_code = @m
             ORDER BY p.birth_date, p.birth_date_text
@@ -88,7 +88,7 @@ public static class ReconcileStore
         {
             yield return new StoredPerson(reader.GetString(0), DbValues.Text(reader, 1)?.Trim(), reader.GetString(2), reader.GetString(3),
                 StoredBirthDate(DbValues.Date(reader, 4), DbValues.Text(reader, 5)), reader.GetInt32(6), reader.GetString(7), DbValues.Text(reader, 8),
-                reader.GetInt64(9), reader.IsDBNull(10) ? null : reader.GetFieldValue<byte[]>(10));
+                reader.GetInt64(9), reader.IsDBNull(10) ? null : reader.GetFieldValue<byte[]>(10), Convert.ToBoolean(reader.GetValue(11), null));
         }
     }
 
