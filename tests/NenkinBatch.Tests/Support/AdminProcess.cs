@@ -17,6 +17,7 @@ public static class AdminProcess
     public static string AdminDll => Executable("NenkinBatch.Admin", "nenkin-admin");
     public static string ImportDll => Executable("NenkinBatch.Import", "nenkin-import");
     public static string ReconcileDll => Executable("NenkinBatch.Reconcile", "nenkin-reconcile");
+    public static string JukiSyncDll => Executable("NenkinBatch.JukiSync", "nenkin-juki-sync");
 
     private static string Executable(string project, string assembly)
     {

@@ -26,10 +26,13 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
     public async Task<DateOnly?> NewestProcessedOnAsync(string path, CancellationToken cancellationToken)
     {
         DateOnly? newest = null;
-        var label = layout.Field("processed_on").Label;
-        await foreach (var record in HeaderedCsv.ReadAsync(path, layout.Name, [label], 0, null, cancellationToken))
+        // All the layout's columns are asked for: a file of another layout is refused here, before anything of it is stored.
+        var columns = layout.Fields.Select(f => f.Label).ToArray();
+        var optional = layout.Fields.Where(f => f.OptionalColumn).Select(f => f.Label).ToHashSet(StringComparer.Ordinal);
+        var column = layout.IndexOf("processed_on");
+        await foreach (var record in HeaderedCsv.ReadAsync(path, layout.Name, columns, optional, 0, null, cancellationToken))
         {
-            if (record[0] is { Length: 8 } text && Domain.CalendarDate.ParseCompact(text) is { Ok: true } parsed && (newest is null || parsed.Value > newest))
+            if (record[column] is { Length: 8 } text && Domain.CalendarDate.ParseCompact(text) is { Ok: true } parsed && (newest is null || parsed.Value > newest))
                 newest = parsed.Value;
         }
         return newest;

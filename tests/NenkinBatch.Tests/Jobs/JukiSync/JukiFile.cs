@@ -19,6 +19,12 @@ public sealed class JukiFile
     /// <summary>Adds a row for person <paramref name="person"/>; <paramref name="set"/> overrides fields by layout name.</summary>
     public JukiFile Row(int person, int history, string reason, params (string Field, string Value)[] set)
     {
+        _rows.Add(Snapshot(person, history, reason, set));
+        return this;
+    }
+
+    public static Dictionary<string, string> Snapshot(int person, int history, string reason, params (string Field, string Value)[] set)
+    {
         var row = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["atena_number"] = Atena(person), ["history_number"] = history.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -30,16 +36,17 @@ public sealed class JukiFile
             ["moved_out_to"] = "", ["removed_on"] = "", ["individual_number"] = "", ["disclosure_block"] = "0", ["nationality"] = "", ["municipality_code"] = "121002",
         };
         foreach (var (field, value) in set) row[field] = value;
-        _rows.Add(row);
-        return this;
+        return row;
     }
 
-    public string Write(string path)
+    public string Write(string path) => Write(path, _rows);
+
+    /// <summary>Writes rows as they come (a large file is never held whole).</summary>
+    public static string Write(string path, IEnumerable<Dictionary<string, string>> rows)
     {
-        var text = new StringBuilder();
-        text.Append(string.Join(",", Layout.Fields.Select(f => f.Label))).Append("\r\n");
-        foreach (var row in _rows) text.Append(string.Join(",", Layout.Fields.Select(f => Quote(row[f.Name])))).Append("\r\n");
-        File.WriteAllText(path, text.ToString(), new UTF8Encoding(false));
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
+        writer.Write(string.Join(",", Layout.Fields.Select(f => f.Label)) + "\r\n");
+        foreach (var row in rows) writer.Write(string.Join(",", Layout.Fields.Select(f => Quote(row[f.Name]))) + "\r\n");
         return path;
     }
 
