@@ -22,7 +22,7 @@ public class MigratorTests
         applied.Select(m => m.Version).ShouldBe(sut.Available.Select(m => m.Version));
         (await sut.PendingAsync(default)).ShouldBeEmpty();
         foreach (var table in new[] { "person", "person_individual_number", "qualification", "jps_result_file", "jps_result", "jps_result_rejected",
-                     "person_juki_change", "person_address_history", "person_name_history", "juki_file", "juki_pending", "follow_up", "reconcile_result", "batch_run", "run_problem", "audit_log", "purge_plan", "purge_plan_item", "purge_log" })
+                     "person_address_history", "person_name_history", "juki_file", "juki_pending", "follow_up", "reconcile_result", "batch_run", "run_problem", "audit_log", "purge_plan", "purge_plan_item", "purge_log" })
             (await database.CountAsync(table)).ShouldBe(0, table);
     }
 

@@ -28,7 +28,7 @@ public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rule
         var last = beforeNumber;
         var digest = stored?.NumberDigest;
         var hasOpenQualification = stored?.HasOpenQualification ?? false;
-        var changes = history?.Changes ?? [];
+        var changes = stored?.Changes ?? [];
         var addresses = history?.Addresses ?? [];
         var names = history?.Names ?? [];
         var newFollowUps = new List<FollowUp>();
@@ -55,11 +55,8 @@ public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rule
             }
 
             var snapshot = ResidentSnapshot.From(row);
-            if (JukiChangeReasons.IsCancellation(row.ChangeReason)) Cancel(atena, h, row.ChangeReason, changes, addresses, names, newFollowUps, writes);
-
-            var change = new AppliedChange(atena, h, row.ChangeReason, row.ChangedOn, row.ProcessedOn);
-            changes.Add(change);
-            writes.Changes.Add(change);
+            if (JukiChangeReasons.IsCancellation(row.ChangeReason)) Cancel(atena, h, row.ChangeReason, beforeNumber, changes, addresses, names, newFollowUps, writes);
+            changes.Add(new AppliedChange(h, row.ChangeReason, row.ChangedOn));
             // A history row only where the value became different: the place (or name) that held from this change's 異動日.
             // Without its stored history read, the value on file stands for the latest entry; before any 履歴番号, nothing does.
             var onFile = history is null && last > 0;
@@ -110,14 +107,11 @@ public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rule
 
         counts["applied"] += applied;
         counts[before is null ? "people_created" : "people_updated"]++;
-        writes.People.Add((atena, current!, last));
+        writes.People.Add(new PersonWrite(atena, current!, last, JukiChangeLog.Format(changes), IsNew: stored is null));
+        // One audit row per person and chunk: before and after without the 個人番号, and whether the 個人番号 was written.
         writes.Audit.Add(new AuditEntry(AuditKey.Person(municipality, atena), before is null ? "INSERT" : "UPDATE",
             before is null ? null : AuditEntry.Snapshot(new AuditedResident(beforeNumber, before)), AuditEntry.Snapshot(new AuditedResident(last, current!)), numberChanged));
-        if (numberChanged)
-        {
-            writes.Numbers.Add(new SealedNumber(atena, digest!, sealedNumber!));
-            writes.Audit.Add(new AuditEntry(AuditKey.IndividualNumber(municipality, atena), stored?.NumberDigest is null ? "INSERT" : "UPDATE", null, null, true));
-        }
+        if (numberChanged) writes.Numbers.Add((new SealedNumber(atena, digest!, sealedNumber!), stored?.NumberDigest is null));
 
         void Duplicate(IncomingRow incoming)
         {
@@ -130,7 +124,7 @@ public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rule
     /// A 取消し (19/29/39) undoes the latest change of its category (記載, 消除, 修正) not undone yet: that change is marked in the
     /// histories (a cancelled 転居's address is no former address) and the follow-ups it raised are withdrawn.
     /// </summary>
-    private void Cancel(string atena, int h, string reason, List<AppliedChange> changes, List<HistoryEntry<(string?, string, string?)>> addresses,
+    private void Cancel(string atena, int h, string reason, int storedThrough, List<AppliedChange> changes, List<HistoryEntry<(string?, string, string?)>> addresses,
         List<HistoryEntry<(string, string, string?)>> names, List<FollowUp> newFollowUps, JukiWrites writes)
     {
         var category = JukiChangeReasons.Category(reason);
@@ -145,8 +139,8 @@ public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rule
         target.CancelledBy = h;
         foreach (var entry in addresses.Where(e => e.HistoryNumber == target.HistoryNumber)) entry.CancelledBy = h;
         foreach (var entry in names.Where(e => e.HistoryNumber == target.HistoryNumber)) entry.CancelledBy = h;
-        // Marked in memory for rows written by this chunk; by an update for rows stored before.
-        if (!writes.Changes.Contains(target)) writes.Cancelled.Add((atena, target.HistoryNumber, h));
+        // Marked in memory for history rows this chunk writes; by an update for rows stored before (the change log goes with the person).
+        if (target.HistoryNumber <= storedThrough) writes.Cancelled.Add((atena, target.HistoryNumber, h));
         var key = FollowUp.ChangeKey(atena, target.HistoryNumber);
         for (var i = 0; i < newFollowUps.Count; i++)
             if (newFollowUps[i].SourceKey == key) newFollowUps[i] = newFollowUps[i] with { Status = FollowUpStatus.Withdrawn };

@@ -42,6 +42,8 @@ public sealed class StoredResident
 {
     public ResidentSnapshot? Snapshot { get; set; }
     public int HistoryNumber { get; set; }
+    /// <summary>Every 履歴番号 applied, in order (<c>person.juki_changes</c>).</summary>
+    public List<AppliedChange> Changes { get; set; } = [];
     public byte[]? NumberDigest { get; set; }
     public bool HasOpenQualification { get; set; }
 }
@@ -58,10 +60,38 @@ public sealed record PendingRow(
     DateOnly FirstSeenOn,
     bool RaisesFollowUps);
 
-/// <summary>One applied 履歴番号 (<c>person_juki_change</c>).</summary>
-public sealed record AppliedChange(string AtenaNumber, int HistoryNumber, string ChangeReason, DateOnly ChangedOn, DateOnly ProcessedOn)
+/// <summary>One applied 履歴番号: its 異動事由 and 異動日, and the 取消し that undid it, if one did.</summary>
+public sealed record AppliedChange(int HistoryNumber, string ChangeReason, DateOnly ChangedOn)
 {
     public int? CancelledBy { get; set; }
+}
+
+/// <summary>
+/// A person's applied changes as <c>person.juki_changes</c> keeps them: "履歴番号:異動事由:異動日" separated by ";", a change undone
+/// ending in ":x" and the 履歴番号 of the 取消し ("2:30:20260915:x3"). Kept with the person: an initial load of a million people
+/// writes no row per change.
+/// </summary>
+public static class JukiChangeLog
+{
+    public static List<AppliedChange> Parse(string? text)
+    {
+        var changes = new List<AppliedChange>();
+        if (string.IsNullOrEmpty(text)) return changes;
+        foreach (var entry in text.Split(';'))
+        {
+            var parts = entry.Split(':');
+            changes.Add(new AppliedChange(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), parts[1],
+                DateOnly.ParseExact(parts[2], "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture))
+            {
+                CancelledBy = parts.Length > 3 ? int.Parse(parts[3].AsSpan(1), System.Globalization.CultureInfo.InvariantCulture) : null,
+            });
+        }
+        return changes;
+    }
+
+    public static string Format(IEnumerable<AppliedChange> changes) =>
+        string.Join(";", changes.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{c.HistoryNumber}:{c.ChangeReason}:{c.ChangedOn:yyyyMMdd}{(c.CancelledBy is { } by ? $":x{by}" : "")}")));
 }
 
 /// <summary>A row of 住所履歴 or 氏名履歴: the value that held from <paramref name="ValidFrom"/>, brought by <paramref name="HistoryNumber"/>.</summary>
@@ -70,10 +100,9 @@ public sealed record HistoryEntry<T>(string AtenaNumber, int HistoryNumber, stri
     public int? CancelledBy { get; set; }
 }
 
-/// <summary>What one person's stored history holds, read only for a person a 取消し (19/29/39) arrives for.</summary>
+/// <summary>A person's stored address and name histories, read only for a person a 取消し (19/29/39) arrives for.</summary>
 public sealed class StoredHistory
 {
-    public List<AppliedChange> Changes { get; } = [];
     public List<HistoryEntry<(string? PostalCode, string Address, string? AddressSuffix)>> Addresses { get; } = [];
     public List<HistoryEntry<(string Name, string NameKana, string? CommonName)>> Names { get; } = [];
 }
@@ -104,15 +133,18 @@ public sealed record FollowUp(
 /// <summary>A follow-up as a list shows it: with the person's name and its status.</summary>
 public sealed record ListedFollowUp(FollowUp FollowUp, string? Name, string Status);
 
+/// <summary>A person as the sync leaves them: the snapshot, the last 履歴番号 and the change log; new ones are inserted without a conflict check.</summary>
+public sealed record PersonWrite(string AtenaNumber, ResidentSnapshot Snapshot, int HistoryNumber, string ChangeLog, bool IsNew);
+
 /// <summary>Everything one chunk of the sync writes, in the chunk's transaction.</summary>
 public sealed class JukiWrites
 {
-    public List<(string AtenaNumber, ResidentSnapshot Snapshot, int HistoryNumber)> People { get; } = [];
-    public List<Members.SealedNumber> Numbers { get; } = [];
-    public List<AppliedChange> Changes { get; } = [];
+    public List<PersonWrite> People { get; } = [];
+    /// <summary>個人番号 sealed anew, and whether the person had none stored (then it is inserted without a conflict check).</summary>
+    public List<(Members.SealedNumber Number, bool IsNew)> Numbers { get; } = [];
     public List<HistoryEntry<(string? PostalCode, string Address, string? AddressSuffix)>> Addresses { get; } = [];
     public List<HistoryEntry<(string Name, string NameKana, string? CommonName)>> Names { get; } = [];
-    /// <summary>Stored changes a 取消し undid: (宛名番号, 履歴番号 undone, 履歴番号 of the 取消し).</summary>
+    /// <summary>Stored history rows a 取消し undid: (宛名番号, 履歴番号 undone, 履歴番号 of the 取消し).</summary>
     public List<(string AtenaNumber, int HistoryNumber, int CancelledBy)> Cancelled { get; } = [];
     public List<PendingRow> PendingAdded { get; } = [];
     public List<(string AtenaNumber, int HistoryNumber)> PendingRemoved { get; } = [];

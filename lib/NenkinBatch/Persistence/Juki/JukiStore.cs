@@ -15,7 +15,7 @@ public class JukiStore
 {
     protected const string PersonColumns =
         "atena_number, name, name_kana, common_name, birth_date, birth_date_text, sex, resident_kind, resident_status, household_number, relationship, " +
-        "postal_code, address, address_suffix, became_resident_on, moved_out_to, removed_on, nationality, disclosure_block, juki_history_number";
+        "postal_code, address, address_suffix, became_resident_on, moved_out_to, removed_on, nationality, disclosure_block, juki_history_number, juki_changes";
 
     // 基礎年金番号 is not the register's: an update leaves it, and created_run_id, as they are.
     protected const string PersonUpsert = """
@@ -25,7 +25,8 @@ public class JukiStore
             household_number = excluded.household_number, relationship = excluded.relationship, postal_code = excluded.postal_code,
             address = excluded.address, address_suffix = excluded.address_suffix, became_resident_on = excluded.became_resident_on,
             moved_out_to = excluded.moved_out_to, removed_on = excluded.removed_on, nationality = excluded.nationality,
-            disclosure_block = excluded.disclosure_block, juki_history_number = excluded.juki_history_number, updated_run_id = excluded.updated_run_id
+            disclosure_block = excluded.disclosure_block, juki_history_number = excluded.juki_history_number, juki_changes = excluded.juki_changes,
+            updated_run_id = excluded.updated_run_id
         """;
 
     protected const string NumberUpsert = """
@@ -82,8 +83,9 @@ public class JukiStore
                 {
                     Snapshot = snapshot,
                     HistoryNumber = Convert.ToInt32(r.GetValue(19), null),
-                    NumberDigest = r.IsDBNull(20) ? null : (byte[])r.GetValue(20),
-                    HasOpenQualification = Convert.ToBoolean(r.GetValue(21), null),
+                    Changes = JukiChangeLog.Parse(DbValues.Text(r, 20)),
+                    NumberDigest = r.IsDBNull(21) ? null : (byte[])r.GetValue(21),
+                    HasOpenQualification = Convert.ToBoolean(r.GetValue(22), null),
                 };
             }, cancellationToken);
         return found;
@@ -103,16 +105,11 @@ public class JukiStore
         return rows;
     }
 
-    /// <summary>The applied changes and the address and name histories of the keys' people (for a 取消し: which change it undoes).</summary>
+    /// <summary>The address and name histories of the keys' people (for a 取消し: the rows of the change it undoes).</summary>
     public async Task<Dictionary<string, StoredHistory>> ReadHistoryAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality,
         IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         var histories = keys.ToDictionary(k => k, _ => new StoredHistory(), StringComparer.Ordinal);
-        await ReadAsync(connection, transaction, municipality, keys, $"""
-            SELECT atena_number, history_number, change_reason, changed_on, processed_on, cancelled_by FROM person_juki_change
-            WHERE municipality_code = @m AND {KeyFilter("atena_number")} ORDER BY atena_number, history_number
-            """, r => histories[r.GetString(0)].Changes.Add(new AppliedChange(r.GetString(0), Convert.ToInt32(r.GetValue(1), null), r.GetString(2).Trim(),
-                DbValues.Date(r, 3)!.Value, DbValues.Date(r, 4)!.Value) { CancelledBy = r.IsDBNull(5) ? null : Convert.ToInt32(r.GetValue(5), null) }), cancellationToken);
         await ReadAsync(connection, transaction, municipality, keys, $"""
             SELECT atena_number, history_number, change_reason, valid_from, postal_code, address, address_suffix, cancelled_by FROM person_address_history
             WHERE municipality_code = @m AND {KeyFilter("atena_number")} ORDER BY atena_number, history_number
@@ -132,9 +129,6 @@ public class JukiStore
         var m = municipality.Value;
         await WriteBulkAsync(connection, transaction, m, runId, writes, cancellationToken);
 
-        await ForEachAsync(connection, transaction, """
-            UPDATE person_juki_change SET cancelled_by = @by WHERE municipality_code = @m AND atena_number = @a AND history_number = @h;
-            """, writes.Cancelled, c => [("m", m), ("a", c.AtenaNumber), ("h", c.HistoryNumber), ("by", c.CancelledBy)], cancellationToken);
         await ForEachAsync(connection, transaction, "UPDATE person_address_history SET cancelled_by = @by WHERE municipality_code = @m AND atena_number = @a AND history_number = @h",
             writes.Cancelled, c => [("m", m), ("a", c.AtenaNumber), ("h", c.HistoryNumber), ("by", c.CancelledBy)], cancellationToken);
         await ForEachAsync(connection, transaction, "UPDATE person_name_history SET cancelled_by = @by WHERE municipality_code = @m AND atena_number = @a AND history_number = @h",
@@ -230,13 +224,13 @@ public class JukiStore
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), null);
     }
 
-    /// <summary>The people, their 個人番号, applied changes and address and name histories; PostgreSQL overrides it with binary COPY.</summary>
+    /// <summary>The people, their 個人番号 and their address and name histories; PostgreSQL overrides it with binary COPY.</summary>
     protected virtual async Task WriteBulkAsync(DbConnection connection, DbTransaction transaction, string m, long runId, JukiWrites writes, CancellationToken cancellationToken)
     {
         await ForEachAsync(connection, transaction, $"""
             INSERT INTO person (municipality_code, {PersonColumns}, created_run_id, updated_run_id)
             VALUES (@m, @a, @name, @kana, @common, @birth, @birthText, @sex, @kind, @status, @household, @relationship, @postal, @address, @suffix,
-                    @became, @movedTo, @removed, @nationality, @block, @h, @run, @run)
+                    @became, @movedTo, @removed, @nationality, @block, @h, @changes, @run, @run)
             {PersonUpsert}
             """, writes.People, p => [("m", m), ("a", p.AtenaNumber), ("name", p.Snapshot.Name), ("kana", p.Snapshot.NameKana), ("common", DbValues.Param(p.Snapshot.CommonName)),
                 ("birth", DbValues.Param(p.Snapshot.BirthDate)), ("birthText", DbValues.Param(p.Snapshot.BirthDateText)), ("sex", p.Snapshot.Sex),
@@ -244,16 +238,11 @@ public class JukiStore
                 ("relationship", DbValues.Param(p.Snapshot.Relationship)), ("postal", DbValues.Param(p.Snapshot.PostalCode)), ("address", p.Snapshot.Address),
                 ("suffix", DbValues.Param(p.Snapshot.AddressSuffix)), ("became", DbValues.Param(p.Snapshot.BecameResidentOn)), ("movedTo", DbValues.Param(p.Snapshot.MovedOutTo)),
                 ("removed", DbValues.Param(p.Snapshot.RemovedOn)), ("nationality", DbValues.Param(p.Snapshot.Nationality)), ("block", p.Snapshot.DisclosureBlock),
-                ("h", p.HistoryNumber), ("run", runId)], cancellationToken);
+                ("h", p.HistoryNumber), ("changes", p.ChangeLog), ("run", runId)], cancellationToken);
         await ForEachAsync(connection, transaction, $"""
             INSERT INTO person_individual_number (municipality_code, atena_number, number_digest, number_sealed, updated_run_id) VALUES (@m, @a, @digest, @sealed, @run)
             {NumberUpsert}
-            """, writes.Numbers, n => [("m", m), ("a", n.AtenaNumber), ("digest", n.Digest), ("sealed", n.Sealed), ("run", runId)], cancellationToken);
-        await ForEachAsync(connection, transaction, """
-            INSERT INTO person_juki_change (municipality_code, atena_number, history_number, change_reason, changed_on, processed_on, cancelled_by, applied_run_id)
-            VALUES (@m, @a, @h, @reason, @changed, @processed, @by, @run)
-            """, writes.Changes, c => [("m", m), ("a", c.AtenaNumber), ("h", c.HistoryNumber), ("reason", c.ChangeReason), ("changed", c.ChangedOn),
-                ("processed", c.ProcessedOn), ("by", (object?)c.CancelledBy ?? DBNull.Value), ("run", runId)], cancellationToken);
+            """, writes.Numbers, n => [("m", m), ("a", n.Number.AtenaNumber), ("digest", n.Number.Digest), ("sealed", n.Number.Sealed), ("run", runId)], cancellationToken);
         await ForEachAsync(connection, transaction, """
             INSERT INTO person_address_history (municipality_code, atena_number, history_number, change_reason, valid_from, postal_code, address, address_suffix, cancelled_by, run_id)
             VALUES (@m, @a, @h, @reason, @from, @postal, @address, @suffix, @by, @run)

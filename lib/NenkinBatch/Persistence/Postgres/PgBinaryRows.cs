@@ -54,6 +54,23 @@ public sealed class PgBinaryRows
         if (value is { } v) Int16((short)v); else Null();
     }
 
+    public void Int32(int value)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(Reserve(4), 4);
+        BinaryPrimitives.WriteInt32BigEndian(Reserve(4), value);
+    }
+
+    public void Int32(int? value)
+    {
+        if (value is { } v) Int32(v); else Null();
+    }
+
+    public void Bool(bool value)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(Reserve(4), 1);
+        Reserve(1)[0] = value ? (byte)1 : (byte)0;
+    }
+
     public void Int64(long value)
     {
         BinaryPrimitives.WriteInt32BigEndian(Reserve(4), 8);

@@ -1,16 +1,18 @@
 using System.Data.Common;
 using Npgsql;
-using NpgsqlTypes;
 using NenkinBatch.Persistence.Juki;
 
 namespace NenkinBatch.Persistence.Postgres;
 
 /// <summary>
-/// PostgreSQL: people and 個人番号 by binary COPY into a transaction-scoped staging table and one upsert each; applied changes and the
-/// address and name histories (only new rows: a 履歴番号 is applied once) straight in by binary COPY.
+/// PostgreSQL: new people and 個人番号 and the address and name histories (only new rows: a 履歴番号 is applied once) straight in
+/// by raw binary COPY, encoded here (<see cref="PgBinaryRows"/>); people and numbers already on file by COPY into a
+/// transaction-scoped staging table and one upsert each.
 /// </summary>
 public sealed class PostgresJukiStore : JukiStore
 {
+    private const int FlushAt = 1 << 16;
+
     protected override string KeyFilter(string column) => $"{column} = ANY(@keys)";
 
     protected override object KeysParameter(IReadOnlyCollection<string> keys) => keys.ToArray();
@@ -19,98 +21,83 @@ public sealed class PostgresJukiStore : JukiStore
     {
         var pg = (NpgsqlConnection)connection;
         var ct = cancellationToken;
-        await PostgresMemberWriter.StageAndUpsertAsync(pg, "person", $"municipality_code, {PersonColumns}, created_run_id, updated_run_id", PersonUpsert, writes.People, async (w, p) =>
-        {
-            var s = p.Snapshot;
-            await w.WriteAsync(m, NpgsqlDbType.Char, ct);
-            await w.WriteAsync(p.AtenaNumber, NpgsqlDbType.Text, ct);
-            await w.WriteAsync(s.Name, NpgsqlDbType.Text, ct);
-            await w.WriteAsync(s.NameKana, NpgsqlDbType.Text, ct);
-            await PostgresMemberWriter.WriteNullableAsync(w, s.CommonName, NpgsqlDbType.Text, ct);
-            await PostgresMemberWriter.WriteNullableAsync(w, s.BirthDate, NpgsqlDbType.Date, ct);
-            await PostgresMemberWriter.WriteNullableAsync(w, s.BirthDateText, NpgsqlDbType.Text, ct);
-            await w.WriteAsync((short)s.Sex, NpgsqlDbType.Smallint, ct);
-            await PostgresMemberWriter.WriteNullableAsync(w, s.ResidentKind is { } kind ? (short?)kind : null, NpgsqlDbType.Smallint, ct);
-            await w.WriteAsync((short)s.ResidentStatus, NpgsqlDbType.Smallint, ct);
-            await PostgresMemberWriter.WriteNullableAsync(w, s.HouseholdNumber, NpgsqlDbType.Text, ct);
-            await PostgresMemberWriter.WriteNullableAsync(w, s.Relationship, NpgsqlDbType.Text, ct);
-            await PostgresMemberWriter.WriteNullableAsync(w, s.PostalCode, NpgsqlDbType.Text, ct);
-            await w.WriteAsync(s.Address, NpgsqlDbType.Text, ct);
-            await PostgresMemberWriter.WriteNullableAsync(w, s.AddressSuffix, NpgsqlDbType.Text, ct);
-            await PostgresMemberWriter.WriteNullableAsync(w, s.BecameResidentOn, NpgsqlDbType.Date, ct);
-            await PostgresMemberWriter.WriteNullableAsync(w, s.MovedOutTo, NpgsqlDbType.Text, ct);
-            await PostgresMemberWriter.WriteNullableAsync(w, s.RemovedOn, NpgsqlDbType.Date, ct);
-            await PostgresMemberWriter.WriteNullableAsync(w, s.Nationality, NpgsqlDbType.Text, ct);
-            await w.WriteAsync(s.DisclosureBlock, NpgsqlDbType.Boolean, ct);
-            await w.WriteAsync(p.HistoryNumber, NpgsqlDbType.Integer, ct);
-            await w.WriteAsync(runId, NpgsqlDbType.Bigint, ct);
-            await w.WriteAsync(runId, NpgsqlDbType.Bigint, ct);
-        }, ct);
+        var personColumns = $"municipality_code, {PersonColumns}, created_run_id, updated_run_id";
+        await CopyAsync(pg, $"person ({personColumns})", writes.People.Where(p => p.IsNew), 24, Person, ct);
+        await StageAndUpsertAsync(pg, "person", personColumns, PersonUpsert, writes.People.Where(p => !p.IsNew).ToList(), 24, Person, ct);
 
-        await PostgresMemberWriter.StageAndUpsertAsync(pg, "person_individual_number", "municipality_code, atena_number, number_digest, number_sealed, updated_run_id", NumberUpsert,
-            writes.Numbers, async (w, n) =>
-            {
-                await w.WriteAsync(m, NpgsqlDbType.Char, ct);
-                await w.WriteAsync(n.AtenaNumber, NpgsqlDbType.Text, ct);
-                await w.WriteAsync(n.Digest, NpgsqlDbType.Bytea, ct);
-                await w.WriteAsync(n.Sealed, NpgsqlDbType.Bytea, ct);
-                await w.WriteAsync(runId, NpgsqlDbType.Bigint, ct);
-            }, ct);
-
-        await CopyAsync(pg, "person_juki_change (municipality_code, atena_number, history_number, change_reason, changed_on, processed_on, cancelled_by, applied_run_id)",
-            writes.Changes, async (w, c) =>
-            {
-                await w.WriteAsync(m, NpgsqlDbType.Char, ct);
-                await w.WriteAsync(c.AtenaNumber, NpgsqlDbType.Text, ct);
-                await w.WriteAsync(c.HistoryNumber, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(c.ChangeReason, NpgsqlDbType.Char, ct);
-                await w.WriteAsync(c.ChangedOn, NpgsqlDbType.Date, ct);
-                await w.WriteAsync(c.ProcessedOn, NpgsqlDbType.Date, ct);
-                await PostgresMemberWriter.WriteNullableAsync(w, c.CancelledBy, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(runId, NpgsqlDbType.Bigint, ct);
-            }, ct);
+        const string numberColumns = "municipality_code, atena_number, number_digest, number_sealed, updated_run_id";
+        await CopyAsync(pg, $"person_individual_number ({numberColumns})", writes.Numbers.Where(n => n.IsNew), 5, Number, ct);
+        await StageAndUpsertAsync(pg, "person_individual_number", numberColumns, NumberUpsert, writes.Numbers.Where(n => !n.IsNew).ToList(), 5, Number, ct);
 
         await CopyAsync(pg, "person_address_history (municipality_code, atena_number, history_number, change_reason, valid_from, postal_code, address, address_suffix, cancelled_by, run_id)",
-            writes.Addresses, async (w, e) =>
+            writes.Addresses, 10, (w, e) =>
             {
-                await w.WriteAsync(m, NpgsqlDbType.Char, ct);
-                await w.WriteAsync(e.AtenaNumber, NpgsqlDbType.Text, ct);
-                await w.WriteAsync(e.HistoryNumber, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(e.ChangeReason, NpgsqlDbType.Char, ct);
-                await w.WriteAsync(e.ValidFrom, NpgsqlDbType.Date, ct);
-                await PostgresMemberWriter.WriteNullableAsync(w, e.Value.PostalCode, NpgsqlDbType.Text, ct);
-                await w.WriteAsync(e.Value.Address, NpgsqlDbType.Text, ct);
-                await PostgresMemberWriter.WriteNullableAsync(w, e.Value.AddressSuffix, NpgsqlDbType.Text, ct);
-                await PostgresMemberWriter.WriteNullableAsync(w, e.CancelledBy, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(runId, NpgsqlDbType.Bigint, ct);
+                w.Text(m); w.Text(e.AtenaNumber); w.Int32(e.HistoryNumber); w.Text(e.ChangeReason); w.Date(e.ValidFrom);
+                w.Text(e.Value.PostalCode); w.Text(e.Value.Address); w.Text(e.Value.AddressSuffix); w.Int32(e.CancelledBy); w.Int64(runId);
+            }, ct);
+        await CopyAsync(pg, "person_name_history (municipality_code, atena_number, history_number, change_reason, valid_from, name, name_kana, common_name, cancelled_by, run_id)",
+            writes.Names, 10, (w, e) =>
+            {
+                w.Text(m); w.Text(e.AtenaNumber); w.Int32(e.HistoryNumber); w.Text(e.ChangeReason); w.Date(e.ValidFrom);
+                w.Text(e.Value.Name); w.Text(e.Value.NameKana); w.Text(e.Value.CommonName); w.Int32(e.CancelledBy); w.Int64(runId);
             }, ct);
 
-        await CopyAsync(pg, "person_name_history (municipality_code, atena_number, history_number, change_reason, valid_from, name, name_kana, common_name, cancelled_by, run_id)",
-            writes.Names, async (w, e) =>
-            {
-                await w.WriteAsync(m, NpgsqlDbType.Char, ct);
-                await w.WriteAsync(e.AtenaNumber, NpgsqlDbType.Text, ct);
-                await w.WriteAsync(e.HistoryNumber, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(e.ChangeReason, NpgsqlDbType.Char, ct);
-                await w.WriteAsync(e.ValidFrom, NpgsqlDbType.Date, ct);
-                await w.WriteAsync(e.Value.Name, NpgsqlDbType.Text, ct);
-                await w.WriteAsync(e.Value.NameKana, NpgsqlDbType.Text, ct);
-                await PostgresMemberWriter.WriteNullableAsync(w, e.Value.CommonName, NpgsqlDbType.Text, ct);
-                await PostgresMemberWriter.WriteNullableAsync(w, e.CancelledBy, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(runId, NpgsqlDbType.Bigint, ct);
-            }, ct);
+        void Person(PgBinaryRows w, PersonWrite p)
+        {
+            var s = p.Snapshot;
+            w.Text(m); w.Text(p.AtenaNumber); w.Text(s.Name); w.Text(s.NameKana); w.Text(s.CommonName); w.Date(s.BirthDate); w.Text(s.BirthDateText);
+            w.Int16(s.Sex); w.Int16(s.ResidentKind); w.Int16(s.ResidentStatus); w.Text(s.HouseholdNumber); w.Text(s.Relationship); w.Text(s.PostalCode);
+            w.Text(s.Address); w.Text(s.AddressSuffix); w.Date(s.BecameResidentOn); w.Text(s.MovedOutTo); w.Date(s.RemovedOn); w.Text(s.Nationality);
+            w.Bool(s.DisclosureBlock); w.Int32(p.HistoryNumber); w.Text(p.ChangeLog); w.Int64(runId); w.Int64(runId);
+        }
+
+        void Number(PgBinaryRows w, (Members.SealedNumber Number, bool IsNew) n)
+        {
+            w.Text(m); w.Text(n.Number.AtenaNumber); w.Bytes(n.Number.Digest); w.Bytes(n.Number.Sealed); w.Int64(runId);
+        }
     }
 
-    private static async Task CopyAsync<T>(NpgsqlConnection connection, string tableAndColumns, IReadOnlyCollection<T> rows, Func<NpgsqlBinaryImporter, T, Task> writeRow,
-        CancellationToken cancellationToken)
+    private static async Task StageAndUpsertAsync<T>(NpgsqlConnection connection, string table, string columns, string upsert, IReadOnlyCollection<T> rows,
+        short fields, Action<PgBinaryRows, T> encode, CancellationToken cancellationToken)
     {
         if (rows.Count == 0) return;
-        await using var importer = await connection.BeginBinaryImportAsync($"COPY {tableAndColumns} FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var row in rows)
+        var stage = $"stage_{table}";
+        await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP", connection))
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        await CopyAsync(connection, $"{stage} ({columns})", rows, fields, encode, cancellationToken);
+        await using var merge = new NpgsqlCommand($"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage} {upsert}", connection);
+        await merge.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task CopyAsync<T>(NpgsqlConnection connection, string tableAndColumns, IEnumerable<T> rows, short fields, Action<PgBinaryRows, T> encode,
+        CancellationToken cancellationToken)
+    {
+        var buffer = new PgBinaryRows();
+        NpgsqlRawCopyStream? stream = null;
+        try
         {
-            await importer.StartRowAsync(cancellationToken);
-            await writeRow(importer, row);
+            foreach (var row in rows)
+            {
+                if (stream is null)
+                {
+                    stream = await connection.BeginRawBinaryCopyAsync($"COPY {tableAndColumns} FROM STDIN (FORMAT BINARY)", cancellationToken);
+                    buffer.Header();
+                }
+                buffer.StartRow(fields);
+                encode(buffer, row);
+                if (buffer.Length >= FlushAt)
+                {
+                    await stream.WriteAsync(buffer.Written, cancellationToken);
+                    buffer.Clear();
+                }
+            }
+            if (stream is null) return;
+            buffer.Trailer();
+            await stream.WriteAsync(buffer.Written, cancellationToken);
         }
-        await importer.CompleteAsync(cancellationToken);
+        finally
+        {
+            if (stream is not null) await stream.DisposeAsync();
+        }
     }
 }

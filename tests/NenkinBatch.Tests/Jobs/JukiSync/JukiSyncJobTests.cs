@@ -26,11 +26,10 @@ public class JukiSyncJobTests
         var state = new List<string>();
         state.AddRange(await database.RowsAsync("""
             SELECT atena_number, name, name_kana, common_name, birth_date, birth_date_text, sex, resident_kind, resident_status, household_number, relationship,
-                   postal_code, address, address_suffix, became_resident_on, moved_out_to, removed_on, nationality, disclosure_block, juki_history_number
+                   postal_code, address, address_suffix, became_resident_on, moved_out_to, removed_on, nationality, disclosure_block, juki_history_number, juki_changes
             FROM person ORDER BY atena_number
             """));
         state.AddRange(await database.RowsAsync("SELECT atena_number, number_digest FROM person_individual_number ORDER BY atena_number"));
-        state.AddRange(await database.RowsAsync("SELECT atena_number, history_number, change_reason, changed_on, processed_on, cancelled_by FROM person_juki_change ORDER BY atena_number, history_number"));
         state.AddRange(await database.RowsAsync("SELECT atena_number, history_number, change_reason, valid_from, postal_code, address, address_suffix, cancelled_by FROM person_address_history ORDER BY atena_number, history_number"));
         state.AddRange(await database.RowsAsync("SELECT atena_number, history_number, change_reason, valid_from, name, name_kana, common_name, cancelled_by FROM person_name_history ORDER BY atena_number, history_number"));
         state.AddRange(await database.RowsAsync("SELECT atena_number, history_number, line_number, snapshot, first_seen_on FROM juki_pending ORDER BY atena_number, history_number"));
@@ -112,7 +111,8 @@ public class JukiSyncJobTests
         (secondCounts["applied"], secondCounts["released"]).ShouldBe((2L, 1L));
 
         (await database.RowsAsync($"SELECT juki_history_number, address FROM person WHERE atena_number = '{atena}'")).ShouldBe([$"5|{Place(5)}"]);
-        (await database.RowsAsync("SELECT history_number FROM person_juki_change ORDER BY history_number")).ShouldBe(["1", "2", "3", "4", "5"]);
+        (await database.RowsAsync($"SELECT juki_changes FROM person WHERE atena_number = '{atena}'"))
+            .ShouldBe(["1:10:20260101;2:30:20260930;3:30:20260601;4:30:20260815;5:30:20260901"]);
         (await database.RowsAsync("SELECT history_number, address, valid_from FROM person_address_history ORDER BY history_number")).ShouldBe([
             $"1|{Place(1)}|2026-01-01", $"2|{Place(2)}|2026-09-30", $"3|{Place(3)}|2026-06-01", $"4|{Place(4)}|2026-08-15", $"5|{Place(5)}|2026-09-01"]);
         // In order: each audit row's after is one step further than the one before, whatever the 異動日 said.
@@ -146,7 +146,7 @@ public class JukiSyncJobTests
         // Former addresses are the standing (not cancelled) ones other than the current: none.
         (await database.RowsAsync($"SELECT address FROM person_address_history WHERE atena_number = '{atena}' AND cancelled_by IS NULL")).ShouldBe([home]);
         (await database.RowsAsync("SELECT history_number, cancelled_by FROM person_address_history WHERE cancelled_by IS NOT NULL")).ShouldBe(["2|3"]);
-        (await database.RowsAsync("SELECT history_number, cancelled_by FROM person_juki_change WHERE cancelled_by IS NOT NULL")).ShouldBe(["2|3"]);
+        (await database.RowsAsync($"SELECT juki_changes FROM person WHERE atena_number = '{atena}'")).ShouldBe(["1:10:20200401;2:30:20260920:x3;3:39:20260920"]);
         (await database.RowsAsync("SELECT kind, status FROM follow_up")).ShouldBe(["move|WITHDRAWN"]);
         File.ReadAllText(Path.Combine(database.ReportDirectory, $"juki-followups-{RunId(run)}.csv")).ShouldContain("取下げ");
     }

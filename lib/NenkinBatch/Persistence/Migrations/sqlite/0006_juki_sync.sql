@@ -12,23 +12,16 @@ ALTER TABLE person ADD COLUMN nationality text;
 -- 支援措置 (DV等): while true, the person's address, 方書 and 転出先 appear in no output of the suite.
 ALTER TABLE person ADD COLUMN disclosure_block integer NOT NULL DEFAULT 0;
 ALTER TABLE person ADD COLUMN juki_history_number integer NOT NULL DEFAULT 0;
+-- Every 履歴番号 applied, in order, as "履歴番号:異動事由:異動日" (";"-separated); a change a later 取消し undid ends in ":x" and
+-- the 履歴番号 of the 取消し. Read with the person; what a 取消し needs to find the change it undoes.
+ALTER TABLE person ADD COLUMN juki_changes text;
 
--- Every applied 履歴番号 of a person, in order: what changed, when, and whether a later 取消し (19/29/39) undid it.
--- Replaces the first schema's juki_change_applied, which nothing wrote.
+-- The first schema's juki_change_applied (one row per applied change) is replaced by person.juki_changes: nothing wrote it,
+-- and a row per change costs a million-person initial load more than the person rows themselves.
 DROP TABLE juki_change_applied;
-CREATE TABLE person_juki_change (
-    municipality_code   text NOT NULL,
-    atena_number        text    NOT NULL,
-    history_number      integer NOT NULL,
-    change_reason       text NOT NULL,
-    changed_on          text    NOT NULL,
-    processed_on        text    NOT NULL,
-    cancelled_by        integer,
-    applied_run_id      integer  NOT NULL,
-    PRIMARY KEY (municipality_code, atena_number, history_number),
-    FOREIGN KEY (municipality_code, atena_number) REFERENCES person (municipality_code, atena_number) ON DELETE CASCADE
-);
 
+-- The histories have no foreign key to person: the sync writes them in the same transaction as the person, and a per-row
+-- key check would cost more than the row itself on an initial load; whatever deletes a person deletes its history by key.
 -- 住所履歴: one row each time the address (郵便番号, 住所, 方書) became different, from its 異動日; a cancelled change's row
 -- is kept, marked, and is not a former address.
 CREATE TABLE person_address_history (
@@ -42,8 +35,7 @@ CREATE TABLE person_address_history (
     address_suffix      text,
     cancelled_by        integer,
     run_id              integer  NOT NULL,
-    PRIMARY KEY (municipality_code, atena_number, history_number),
-    FOREIGN KEY (municipality_code, atena_number) REFERENCES person (municipality_code, atena_number) ON DELETE CASCADE
+    PRIMARY KEY (municipality_code, atena_number, history_number)
 );
 
 -- 氏名履歴: the same for 氏名, フリガナ and 通称.
@@ -58,8 +50,7 @@ CREATE TABLE person_name_history (
     common_name         text,
     cancelled_by        integer,
     run_id              integer  NOT NULL,
-    PRIMARY KEY (municipality_code, atena_number, history_number),
-    FOREIGN KEY (municipality_code, atena_number) REFERENCES person (municipality_code, atena_number) ON DELETE CASCADE
+    PRIMARY KEY (municipality_code, atena_number, history_number)
 );
 
 -- A 住基 file taken, known by its content. completed_run_id is set when its last row is through.
