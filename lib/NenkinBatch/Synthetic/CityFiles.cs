@@ -8,55 +8,69 @@ using NenkinBatch.Formats.Members;
 namespace NenkinBatch.Synthetic;
 
 /// <summary>
-/// The files of a synthetic city, written as they are generated (nothing is held): members.csv,
-/// jps-result.csv (CP932), jps-result.dat (CP932, fixed-length), juki-changes.csv (UTF-8), truth.csv.
+/// The files of a synthetic city, written as they are generated (nothing is held but a shuffle window of 住基 rows):
+/// members.csv, jps-result.csv (CP932), jps-result.dat (CP932, fixed-length), truth.csv (the JPS rows' truth); the 住基
+/// files juki-history.csv, juki-delta-1.csv, juki-delta-2.csv (UTF-8) and juki-followups-truth.csv (their truth).
 /// </summary>
 public sealed class CityFiles : IDisposable
 {
     public const string MembersFile = "members.csv";
     public const string JpsCsvFile = "jps-result.csv";
     public const string JpsFixedFile = "jps-result.dat";
-    public const string JukiFile = "juki-changes.csv";
+    public const string JukiHistoryFile = "juki-history.csv";
+    public const string JukiDelta1File = "juki-delta-1.csv";
+    public const string JukiDelta2File = "juki-delta-2.csv";
+    public const string FollowUpsFile = "juki-followups-truth.csv";
     public const string TruthFile = "truth.csv";
+
+    public static readonly string[] FollowUpsColumns = ["kind", "atena_number", "history_number", "file", "line", "status"];
 
     private readonly Layout _jpsCsv = Layout.Resolve("jps-result-csv");
     private readonly Layout _jpsFixed = Layout.Resolve("jps-result-fixed");
-    private readonly Layout _juki = Layout.Resolve("juki-change-csv");
     private readonly CsvOutput _members;
     private readonly CsvOutput _jpsCsvWriter;
     private readonly FileStream _jpsFixedStream;
-    private readonly CsvOutput _jukiWriter;
+    private readonly JukiFile[] _juki;
+    private readonly CsvOutput _followUps;
     private readonly CsvOutput _truth;
     private readonly byte[] _record;
     private readonly RecordSection _jpsFixedData;
     private long _jpsLines;
-    private long _jukiLines;
+    private bool _disposed;
 
-    public CityFiles(string directory, string municipalityCode, DateOnly createdOn)
+    public CityFiles(string directory, CityOptions options)
     {
         Directory.CreateDirectory(directory);
         _members = CsvOutput.ForSystem(Path.Combine(directory, MembersFile), TextEncodings.Utf8Strict);
         _jpsCsvWriter = CsvOutput.ForSystem(Path.Combine(directory, JpsCsvFile), TextEncodings.Cp932Strict);
         _jpsFixedStream = new FileStream(Path.Combine(directory, JpsFixedFile), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        _jukiWriter = CsvOutput.ForSystem(Path.Combine(directory, JukiFile), TextEncodings.Utf8Strict);
+        _followUps = CsvOutput.ForSystem(Path.Combine(directory, FollowUpsFile), TextEncodings.Utf8Strict);
+        _juki = [.. new[] { JukiHistoryFile, JukiDelta1File, JukiDelta2File }.Select((name, i) =>
+            new JukiFile(Path.Combine(directory, name), new SplitMix(options.Seed ^ (0x5A0F_F1E5UL + (ulong)i)), options.ShuffleWindow, FollowUp))];
         _truth = CsvOutput.ForSystem(Path.Combine(directory, TruthFile), TextEncodings.Utf8Strict);
         _record = new byte[_jpsFixed.RecordLength];
         _jpsFixedData = new RecordSection { RecordType = _jpsFixed.DataRecordType!, Fields = _jpsFixed.Fields };
 
         _members.Write(MembersCsvReader.Columns);
         _jpsCsvWriter.Write(_jpsCsv.Fields.Select(f => f.Label));
-        _jukiWriter.Write(_juki.Fields.Select(f => f.Label));
+        _followUps.Write(FollowUpsColumns);
         _truth.Write(["source", "line", "atena_number", "cases"]);
         WriteFixed(_jpsFixed.Header!, new Dictionary<string, string>
         {
-            ["municipality_code"] = municipalityCode,
-            ["created_on"] = createdOn.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
+            ["municipality_code"] = options.MunicipalityCode,
+            ["created_on"] = options.AsOf.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
         });
     }
 
     public long JpsRows => _jpsLines;
-    public long JukiRows => _jukiLines;
     public long MemberRows { get; private set; }
+    public long FollowUps { get; private set; }
+
+    /// <summary>The initial full history (read by sync run 1).</summary>
+    public JukiFile JukiHistory => _juki[0];
+
+    /// <summary>Delta 1 (run 2) or delta 2 (run 3).</summary>
+    public JukiFile JukiDelta(int run) => _juki[run - 1];
 
     public void Member(SyntheticPerson person)
     {
@@ -86,11 +100,11 @@ public sealed class CityFiles : IDisposable
         WriteTruth("jps", _jpsLines, row);
     }
 
-    public void Juki(GeneratedRow row)
+    public void FollowUp(FollowUp followUp)
     {
-        _jukiLines++;
-        _jukiWriter.Write(_juki.Fields.Select(f => row.Fields[f.Name]));
-        WriteTruth("juki", _jukiLines, row);
+        FollowUps++;
+        _followUps.Write(followUp.Kind, followUp.AtenaNumber ?? "", followUp.HistoryNumber?.ToString(CultureInfo.InvariantCulture) ?? "", followUp.File ?? "",
+            followUp.Line?.ToString(CultureInfo.InvariantCulture) ?? "", followUp.Status);
     }
 
     private void WriteTruth(string source, long line, GeneratedRow row) =>
@@ -125,11 +139,75 @@ public sealed class CityFiles : IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         WriteFixed(_jpsFixed.Trailer!, new Dictionary<string, string> { ["count"] = _jpsLines.ToString("D9", CultureInfo.InvariantCulture) });
         _members.Dispose();
         _jpsCsvWriter.Dispose();
         _jpsFixedStream.Dispose();
-        _jukiWriter.Dispose();
+        foreach (var file in _juki) file.Dispose(); // its last rows may be rejected rows, whose follow-ups are written here
+        _followUps.Dispose();
         _truth.Dispose();
+    }
+}
+
+/// <summary>
+/// One generated 住基 file (UTF-8, header line). The register's extracts are not in (宛名番号, 履歴番号) order, and the
+/// sync must not need them to be: rows go out in blocks of the shuffle window, a quarter of each block's rows swapped at
+/// random, so no row lands further than the window from where it was made and the memory stays one window. A refused
+/// row's follow-up names the file's own line number (header = line 1), known only here.
+/// </summary>
+public sealed class JukiFile : IDisposable
+{
+    private readonly CsvOutput _csv;
+    private readonly SplitMix _random;
+    private readonly int _window;
+    private readonly Action<FollowUp> _rejected;
+    private readonly List<JukiRow> _block = [];
+    private long _line = 1;
+
+    public JukiFile(string path, SplitMix random, int window, Action<FollowUp> rejected)
+    {
+        Name = Path.GetFileName(path);
+        _csv = CsvOutput.ForSystem(path, TextEncodings.Utf8Strict);
+        _random = random;
+        _window = Math.Max(1, window);
+        _rejected = rejected;
+        _csv.Write(JukiRow.Labels);
+    }
+
+    public string Name { get; }
+
+    /// <summary>Rows added so far, written or still in the window.</summary>
+    public long Rows { get; private set; }
+
+    public void Add(JukiRow row)
+    {
+        _block.Add(row);
+        Rows++;
+        if (_block.Count >= _window) Flush();
+    }
+
+    private void Flush()
+    {
+        for (var swaps = _block.Count / 4; swaps > 0; swaps--)
+        {
+            var i = _random.Next(_block.Count);
+            var j = _random.Next(_block.Count);
+            (_block[i], _block[j]) = (_block[j], _block[i]);
+        }
+        foreach (var row in _block)
+        {
+            _csv.Write(row.Values);
+            _line++;
+            if (row.Refused) _rejected(new FollowUp(FollowUp.RejectedRow, row.AtenaNumber, null, Name, _line));
+        }
+        _block.Clear();
+    }
+
+    public void Dispose()
+    {
+        Flush();
+        _csv.Dispose();
     }
 }

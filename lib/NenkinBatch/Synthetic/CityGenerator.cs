@@ -1,12 +1,12 @@
 namespace NenkinBatch.Synthetic;
 
 /// <summary>What a generation wrote.</summary>
-public sealed record CityCounts(long People, long OnFile, long MemberRows, long JpsRows, long JukiRows);
+public sealed record CityCounts(long People, long OnFile, long MemberRows, long JpsRows, long JukiHistoryRows, long JukiDelta1Rows, long JukiDelta2Rows, long FollowUps);
 
 /// <summary>
 /// Generates a synthetic city into a folder, streaming: two passes over the same deterministic
-/// sequence of residents (the first only counts, so that exactly the asked number of JPS rows and
-/// 住基 changes can be drawn in the second), nothing held but one household at a time.
+/// sequence of residents (the first only counts and chooses who has which 住基 case, so that exactly the
+/// asked number of JPS rows and delta rows can be drawn in the second), nothing held but one household at a time.
 /// </summary>
 public sealed class CityGenerator(CityOptions options, Vocabulary? vocabulary = null)
 {
@@ -16,13 +16,15 @@ public sealed class CityGenerator(CityOptions options, Vocabulary? vocabulary = 
     {
         var households = new Households(options, _vocabulary);
 
-        // Pass 1: how many residents are on file, and how many adults not on file live with someone who is.
+        // Pass 1: how many residents are on file, how many adults not on file live with someone who is, who has which 住基 case.
         long onFile = 0, relatives = 0;
+        var scenario = new JukiScenario(options);
         foreach (var household in households.Generate(new SplitMix(options.Seed)))
         {
             var anyOnFile = household.Any(p => p.OnFile);
             onFile += household.Count(p => p.OnFile);
             if (anyOnFile) relatives += household.Count(p => !p.OnFile && p.AgeOn(options.AsOf) >= 20);
+            foreach (var person in household) scenario.Consider(person);
         }
 
         var jpsTotal = options.EffectiveJpsRows;
@@ -30,19 +32,16 @@ public sealed class CityGenerator(CityOptions options, Vocabulary? vocabulary = 
         var aboutRelatives = Math.Min(relatives, (long)Math.Round(jpsTotal * options.RelativeRowRate));
         var aboutOnFile = Math.Min(jpsTotal - nobody - aboutRelatives, onFile);
         nobody = jpsTotal - aboutRelatives - aboutOnFile;
-        var transfersIn = (long)Math.Round(options.EffectiveJukiChanges * options.TransferInRate);
-        var changes = Math.Min(options.EffectiveJukiChanges - transfersIn, options.People);
-        transfersIn = options.EffectiveJukiChanges - changes;
 
         var events = new SplitMix(options.Seed ^ 0x5EED_0F_E7E7_75UL);
         var jpsMaker = new JpsRowMaker(options, _vocabulary);
-        var jukiMaker = new JukiChangeMaker(options, _vocabulary, households);
         var onFileDraw = new Draw(aboutOnFile, onFile);
         var relativeDraw = new Draw(aboutRelatives, relatives);
-        var changeDraw = new Draw(changes, options.People);
+        var retired = new RetiredJukiDraws(options);
 
         // Pass 2: the same residents, written.
-        using var files = new CityFiles(directory, options.MunicipalityCode, options.AsOf);
+        using var files = new CityFiles(directory, options);
+        var juki = new JukiStories(options, _vocabulary, households, scenario, files);
         foreach (var household in households.Generate(new SplitMix(options.Seed)))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -52,9 +51,10 @@ public sealed class CityGenerator(CityOptions options, Vocabulary? vocabulary = 
                 if (person.OnFile) files.Member(person);
                 var cases = new List<string>();
                 if (person.IsTwin) cases.Add("twin");
+                var rows = 0;
                 if (person.OnFile)
                 {
-                    var rows = onFileDraw.Take(events, events.Chance(options.DoubleFilingRate));
+                    rows = onFileDraw.Take(events, events.Chance(options.DoubleFilingRate));
                     for (var r = 0; r < rows; r++)
                         files.Jps(jpsMaker.About(events, person, person.AtenaNumber, [.. cases, .. rows > 1 ? ["double-filing"] : Array.Empty<string>()], WrongNumber(events, person, cases)));
                 }
@@ -62,23 +62,16 @@ public sealed class CityGenerator(CityOptions options, Vocabulary? vocabulary = 
                 {
                     files.Jps(jpsMaker.About(events, person, null, [.. cases, "relative-not-on-file"]));
                 }
-                var personChanges = changeDraw.Take(events, events.Chance(options.SecondChangeRate));
-                for (var c = 0; c < personChanges; c++) files.Juki(jukiMaker.Change(events, person, person.OnFile));
+                retired.Skip(events, person);
+                juki.Resident(person, rows > 0);
             }
         }
         for (var i = 0; i < nobody; i++)
             files.Jps(jpsMaker.About(events, jpsMaker.Stranger(events, options.People + 1_000_000 + i, households), null, ["nobody-on-file"]));
-        var next = options.People + 2_000_000;
-        for (var household = 0; transfersIn > 0; household++)
-        {
-            foreach (var person in households.Newcomers(events, 900_000 + household, next))
-            {
-                if (transfersIn-- <= 0) break;
-                files.Juki(jukiMaker.TransferIn(events, person));
-                next++;
-            }
-        }
-        return new CityCounts(options.People, onFile, files.MemberRows, files.JpsRows, files.JukiRows);
+        juki.Finish();
+        var (history, delta1, delta2) = (files.JukiHistory.Rows, files.JukiDelta(2).Rows, files.JukiDelta(3).Rows);
+        files.Dispose(); // the rejected rows still in a shuffle window add their follow-ups
+        return new CityCounts(options.People, onFile, files.MemberRows, files.JpsRows, history, delta1, delta2, files.FollowUps);
     }
 
     /// <summary>A 基礎年金番号 slip now and then: the number of the next person, so it is on file for someone else.</summary>
@@ -90,23 +83,34 @@ public sealed class CityGenerator(CityOptions options, Vocabulary? vocabulary = 
     }
 
     /// <summary>
-    /// Selection sampling (Knuth's algorithm S), by rows: exactly <c>wanted</c> rows over <c>population</c>
-    /// candidates in one pass, one or two rows a chosen candidate.
+    /// The draws the city's one 住基 change extract used to take from the JPS rows' generator, still taken and not used,
+    /// so that a seed keeps its JPS rows (samples/city and the tests that read its lines, the accuracy figures) now that
+    /// the 住基 files have a generator of their own. The old draw's sizes and rates are its own, fixed here.
     /// </summary>
-    private sealed class Draw(long wanted, long population)
+    private sealed class RetiredJukiDraws
     {
-        private long _wanted = wanted;
-        private long _left = population;
+        private static readonly (string Code, int Weight)[] Kinds =
+            [("30", 40), ("31", 8), ("20", 20), ("21", 3), ("22", 10), ("32", 7), ("33", 7), ("35", 5)];
 
-        public int Take(SplitMix random, bool twoIfPossible)
+        private readonly Draw _draw;
+
+        public RetiredJukiDraws(CityOptions options)
         {
-            if (_left <= 0) return 0;
-            var chosen = random.NextDouble() * _left < _wanted;
-            _left--;
-            if (!chosen) return 0;
-            var rows = twoIfPossible && _wanted > 1 && _wanted - 2 <= _left ? 2 : 1;
-            _wanted -= rows;
-            return rows;
+            var transfersIn = (long)Math.Round(options.EffectiveJukiChanges * 0.08);
+            _draw = new Draw(Math.Min(options.EffectiveJukiChanges - transfersIn, options.People), options.People);
+        }
+
+        public void Skip(SplitMix events, SyntheticPerson person)
+        {
+            var changes = _draw.Take(events, events.Chance(0.05));
+            for (var c = 0; c < changes; c++)
+            {
+                var draw = events.Next(100);
+                var code = Kinds.First(k => (draw -= k.Weight) < 0).Code;
+                // 異動日, then the change's own (a new address: town and three numbers; a surname; a country), 届出日, 処理日, and a 通称 for foreign residents.
+                var draws = 1 + code switch { "30" => 4, "31" or "21" => 1, _ => 0 } + 2 + (person.IsForeign ? 1 : 0);
+                for (var d = 0; d < draws; d++) events.NextUInt64();
+            }
         }
     }
 }

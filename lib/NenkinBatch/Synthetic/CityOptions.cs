@@ -9,6 +9,7 @@ public sealed record CityOptions
     public int People { get; init; } = 1000;
     public ulong Seed { get; init; } = 1;
     public int JpsRows { get; init; } = -1;
+    /// <summary>Rows per daily 住基 delta (juki-delta-1.csv, juki-delta-2.csv); -1: a fiftieth of the people.</summary>
     public int JukiChanges { get; init; } = -1;
     public string MunicipalityCode { get; init; } = "121002";
     /// <summary>The day the files are made; ages, periods and dates count from it.</summary>
@@ -40,10 +41,29 @@ public sealed record CityOptions
     public double RelativeRowRate { get; init; } = 0.02;           // rows about a relative of someone on file, not on file
     public double NobodyRowRate { get; init; } = 0.01;             // rows about someone the city does not know at all
 
-    // 住基 changes
-    public double TransferInRate { get; init; } = 0.08;
-    public double SecondChangeRate { get; init; } = 0.05;
+    // 住基 history (juki-history.csv)
+    public int MinHistoryLength { get; init; } = 1;                // 履歴番号 per person, drawn evenly: about 3 on average
+    public int MaxHistoryLength { get; init; } = 5;
+    public double BornHereRate { get; init; } = 0.35;              // Japanese residents whose first row is 12 出生
+    public double ForeignFromAbroadRate { get; init; } = 0.5;      // foreign residents whose first row is 11 国外転入
+    public double MaidenNameRate { get; init; } = 0.6;             // wives with a 31 氏名変更 from a maiden surname
+    public double HistorySupportRate { get; init; } = 0.004;       // a 35 支援措置 set
+    public double NumberChangeRate { get; init; } = 0.01;          // a 34 個人番号変更
+    public double RecentEntryRate { get; init; } = 0.01;           // first row within the last three months
+    public double RecentChangeRate { get; init; } = 0.03;          // last change within the last four months
+    public double BackDatedRate { get; init; } = 0.08;             // 異動日 months (history) or weeks (deltas) before 処理日
+    public double DescendingRowsRate { get; init; } = 0.05;        // a person's rows written last-first
+    public double DuplicateLineRate { get; init; } = 0.002;        // a history line written twice
+    public int ShuffleWindow { get; init; } = 256;                 // rows; a row moves at most this far from its place
+
+    // 住基 daily deltas (juki-delta-1.csv, juki-delta-2.csv)
+    public double TransferInRate { get; init; } = 0.08;            // newcomers among the rows of a delta
+    public double SecondChangeRate { get; init; } = 0.05;          // a person with two rows in one delta
+    public double ReversedDeltaRate { get; init; } = 0.2;          // a person's rows of a delta written last-first
 
     public int EffectiveJpsRows => JpsRows >= 0 ? JpsRows : Math.Max(1, People / 10);
     public int EffectiveJukiChanges => JukiChanges >= 0 ? JukiChanges : Math.Max(1, People / 50);
+
+    /// <summary>The rows of each delta: as asked, but never fewer than the fixed cases need (<see cref="JukiScenario.MinimumRowsPerDelta"/>).</summary>
+    public int JukiRowsPerDelta => Math.Max(EffectiveJukiChanges, JukiScenario.MinimumRowsPerDelta);
 }

@@ -28,6 +28,37 @@ public sealed class Households(CityOptions options, Vocabulary vocabulary)
     /// <summary>A household that moves into the city (転入): new 宛名番号 beyond the city's own.</summary>
     public List<SyntheticPerson> Newcomers(SplitMix random, int householdIndex, int firstIndex) => Household(random, householdIndex, firstIndex);
 
+    /// <summary>
+    /// One person new to the register, made to order for a case: a newcomer of a given age, or a baby (age 0, born
+    /// <paramref name="bornOn"/>). <paramref name="unknownBirthYear"/> gives a foreign resident the 不詳 birth date YYYY0000.
+    /// </summary>
+    public SyntheticPerson Newcomer(SplitMix random, int index, string householdNumber, string relationship, int age, int sex, bool foreign,
+        Surname? surname = null, SyntheticAddress? address = null, int? unknownBirthYear = null, DateOnly? bornOn = null)
+    {
+        var birth = bornOn ?? (unknownBirthYear is { } year ? new DateOnly(year, 7, 1) : Birth(random, age));
+        return new SyntheticPerson
+        {
+            Index = index,
+            AtenaNumber = AtenaNumber.WithCheckDigit((100000000 + index).ToString("D9", CultureInfo.InvariantCulture)),
+            HouseholdNumber = householdNumber,
+            Relationship = relationship,
+            Surname = surname ?? vocabulary.Surnames.Draw(random),
+            Given = (sex == 1 ? vocabulary.MaleNames : vocabulary.FemaleNames).Draw(random),
+            ForeignFamily = foreign ? random.Pick(vocabulary.ForeignFamilies) : null,
+            ForeignGiven = foreign ? random.Pick(vocabulary.ForeignGiven) : null,
+            BirthDate = birth,
+            BirthUnknownCompact = unknownBirthYear is { } y ? $"{y:D4}0000" : null,
+            BirthUnknownText = unknownBirthYear is not null ? $"{Era.Of(birth).Name}{birth.Year - Era.Of(birth).First.Year + 1}年頃" : null,
+            Sex = sex,
+            Address = address ?? NewAddress(random),
+            BasicPensionNumber = PensionNumber(index),
+            CityHasPensionNumber = false,
+            IndividualNumber = IndividualNumberOf(index),
+            OnFile = false,
+            HistoryLength = 1,
+        };
+    }
+
     private List<SyntheticPerson> Household(SplitMix random, int householdIndex, int firstIndex)
     {
         var householdNumber = AtenaNumber.WithCheckDigit((500000000 + householdIndex).ToString("D9", CultureInfo.InvariantCulture));
@@ -100,7 +131,8 @@ public sealed class Households(CityOptions options, Vocabulary vocabulary)
                 IndividualNumber = random.Chance(options.IndividualNumberRate) ? IndividualNumberOf(index) : null,
                 OnFile = onFile,
                 IsTwin = twin,
-                HistoryNumber = random.Between(1, 3),
+                // One draw, as ever: the draws after it (and so every later person) do not depend on the range.
+                HistoryLength = random.Between(options.MinHistoryLength, options.MaxHistoryLength),
             };
             if (onFile) AddPeriods(random, person, ageNow);
             people.Add(person);

@@ -180,7 +180,7 @@ public sealed class JpsRowMaker(CityOptions options, Vocabulary vocabulary)
             CityHasPensionNumber = false,
             IndividualNumber = Households.IndividualNumberOf(index),
             OnFile = false,
-            HistoryNumber = 1,
+            HistoryLength = 1,
         };
     }
 }

@@ -4,84 +4,147 @@ using NenkinBatch.Domain;
 namespace NenkinBatch.Synthetic;
 
 /// <summary>
-/// Makes the 住基 change extract: each change a full snapshot of the person after it, numbered by the
-/// person's 履歴番号. The person object is changed too, so a second change builds on the first.
+/// A person's rows in the daily deltas so far: the snapshot they continue from, their last 履歴番号 and the changes made,
+/// each with the snapshot before it (what a 39 or 29 restores).
+/// </summary>
+public sealed class DeltaStory(SyntheticPerson person, JukiSnapshot now, int lastHistoryNumber)
+{
+    public SyntheticPerson Person { get; } = person;
+    public JukiSnapshot Now { get; set; } = now;
+    public int LastHistoryNumber { get; set; } = lastHistoryNumber;
+    public List<(JukiRow Row, JukiSnapshot Before)> Changes { get; } = [];
+}
+
+/// <summary>
+/// Makes the rows of the daily 住基 deltas: each change a full snapshot of the person after it, numbered on from the
+/// person's last 履歴番号. Delta <c>run</c> 2 is processed the day after the files' AsOf, run 3 the day after that.
 /// </summary>
 public sealed class JukiChangeMaker(CityOptions options, Vocabulary vocabulary, Households households)
 {
+    /// <summary>The mix of a day's changes, by weight: moves first, 支援措置 rare.</summary>
     private static readonly (string Code, int Weight)[] Kinds =
-        [("30", 40), ("31", 8), ("20", 20), ("21", 3), ("22", 10), ("32", 7), ("33", 7), ("35", 5)];
+        [("30", 45), ("31", 8), ("20", 20), ("21", 3), ("22", 10), ("32", 7), ("33", 6), ("35", 1)];
 
-    public GeneratedRow Change(SplitMix random, SyntheticPerson person, bool onFileBefore)
+    /// <summary>Where people move out to: addresses of other cities that do not exist (九丁目).</summary>
+    private static readonly string[] Elsewhere =
+        ["東京都中野区中野九丁目１番１号", "埼玉県さいたま市浦和区高砂九丁目２番３号", "神奈川県横浜市中区本町九丁目４番５号", "大阪府大阪市北区梅田九丁目６番７号"];
+
+    private static readonly string[] Abroad = ["アメリカ合衆国", "ベトナム社会主義共和国", "ブラジル連邦共和国"];
+
+    public DateOnly ProcessedOn(int run) => options.AsOf.AddDays(run - 1);
+
+    /// <summary>One change drawn by the usual mix; a person no longer a resident only has their record corrected (33).</summary>
+    public JukiRow Ordinary(SplitMix random, DeltaStory story, int run)
     {
-        var total = Kinds.Sum(k => k.Weight);
-        var draw = random.Next(total);
+        var draw = random.Next(Kinds.Sum(k => k.Weight));
         var code = Kinds.First(k => (draw -= k.Weight) < 0).Code;
-        var status = 1;
-        string? movedTo = null;
-        DateOnly? removed = null;
-        var changed = options.AsOf.AddDays(-random.Between(3, 40));
-        var householdNumber = person.HouseholdNumber;
-        var block = false;
-        switch (code)
+        if (story.Now.ResidentStatus != 1) code = "33";
+        else if (code == "31" && (story.Person.IsForeign || story.Person.AgeOn(options.AsOf) < 18)) code = "33";
+        else if (code == "35" && story.Now.DisclosureBlock) code = "33";
+        return code switch
         {
-            case "30": person.Address = households.NewAddress(random); person.AddressSuffix = null; break;
-            case "31": person.Surname = vocabulary.Surnames.Draw(random); break;
-            case "20": status = 2; movedTo = "東京都中野区中野四丁目8番1号"; removed = changed; break;
-            case "21": status = 2; movedTo = random.Pick(["アメリカ合衆国", "ベトナム社会主義共和国", "ブラジル連邦共和国"]); removed = changed; break;
-            case "22": status = 3; removed = changed; break;
-            case "32": householdNumber = AtenaNumber.WithCheckDigit((700000000 + person.Index).ToString("D9", CultureInfo.InvariantCulture)); break;
-            case "33": person.AddressSuffix = person.AddressSuffix is null ? "別棟" : null; break;
-            case "35": block = true; break;
-        }
-        return Snapshot(random, person, code, changed, status, movedTo, removed, householdNumber, block, onFileBefore ? person.AtenaNumber : null);
-    }
-
-    /// <summary>A newcomer's 国内転入: the first snapshot of a person the city's pension file cannot know yet.</summary>
-    public GeneratedRow TransferIn(SplitMix random, SyntheticPerson person)
-    {
-        var changed = options.AsOf.AddDays(-random.Between(3, 40));
-        person.HistoryNumber = 0;
-        return Snapshot(random, person, "10", changed, 1, null, null, person.HouseholdNumber, false, null);
-    }
-
-    private GeneratedRow Snapshot(SplitMix random, SyntheticPerson person, string code, DateOnly changed, int status, string? movedTo, DateOnly? removed,
-        string householdNumber, bool block, string? truth)
-    {
-        person.HistoryNumber++;
-        var notified = changed.AddDays(random.Between(0, 2));
-        var processed = notified.AddDays(random.Between(0, 1));
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["atena_number"] = person.AtenaNumber,
-            ["history_number"] = person.HistoryNumber.ToString(CultureInfo.InvariantCulture),
-            ["change_reason"] = code,
-            ["changed_on"] = Compact(changed),
-            ["notified_on"] = code is "33" ? "" : Compact(notified),
-            ["processed_on"] = Compact(processed),
-            ["household_number"] = householdNumber,
-            ["relationship"] = person.Relationship,
-            ["name"] = person.RegisterName,
-            ["name_kana"] = person.RegisterKana,
-            ["common_name"] = person.IsForeign && random.Chance(0.3) ? $"{person.Surname.Register}　{person.Given.Kanji}" : "",
-            ["birth_date"] = person.BirthCompact,
-            ["birth_date_unknown"] = person.BirthUnknownText ?? "",
-            ["sex"] = person.Sex.ToString(CultureInfo.InvariantCulture),
-            ["resident_kind"] = person.IsForeign ? "2" : "1",
-            ["resident_status"] = status.ToString(CultureInfo.InvariantCulture),
-            ["postal_code"] = person.Address.Town.PostalCode,
-            ["address"] = person.Address.Register,
-            ["address_suffix"] = person.AddressSuffix ?? "",
-            ["became_resident_on"] = code == "10" ? Compact(changed) : "",
-            ["moved_out_to"] = movedTo ?? "",
-            ["removed_on"] = removed is { } r ? Compact(r) : "",
-            ["individual_number"] = person.IndividualNumber ?? "",
-            ["disclosure_block"] = block ? "1" : "0",
-            ["nationality"] = person.IsForeign ? person.ForeignFamily!.Nationality : "",
-            ["municipality_code"] = options.MunicipalityCode,
+            "30" => Move(random, story, run),
+            "31" => Marry(random, story, run),
+            "20" => MoveOut(random, story, run),
+            "21" => Emigrate(random, story, run),
+            "22" => Die(random, story, run),
+            "32" => ChangeHousehold(random, story, run),
+            "35" => Support(random, story, run),
+            _ => Correct(random, story, run),
         };
-        return new GeneratedRow(fields, truth, [code == "10" ? "transfer-in" : $"change-{code}"]);
     }
 
-    private static string Compact(DateOnly date) => date.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+    public JukiRow Move(SplitMix random, DeltaStory story, int run)
+    {
+        SyntheticAddress address;
+        do address = households.NewAddress(random);
+        while (address.Register == story.Now.Address);
+        var suffix = random.Chance(options.AddressSuffixRate) ? $"{random.Pick(vocabulary.Buildings)}{random.Between(1, 9)}0{random.Between(1, 9)}号室" : null;
+        return Change(random, story, run, "30", story.Now.WithAddress(address, suffix));
+    }
+
+    public JukiRow Marry(SplitMix random, DeltaStory story, int run)
+    {
+        JukiSnapshot after;
+        do after = story.Now.WithSurname(story.Person, vocabulary.Surnames.Draw(random));
+        while (after.Name == story.Now.Name || after.NameKana == story.Now.NameKana);
+        return Change(random, story, run, "31", after);
+    }
+
+    public JukiRow MoveOut(SplitMix random, DeltaStory story, int run) =>
+        Removal(random, story, run, "20", 2, random.Pick(Elsewhere));
+
+    public JukiRow Emigrate(SplitMix random, DeltaStory story, int run) =>
+        Removal(random, story, run, "21", 2, random.Pick(Abroad));
+
+    public JukiRow Die(SplitMix random, DeltaStory story, int run) => Removal(random, story, run, "22", 3, null);
+
+    public JukiRow ChangeHousehold(SplitMix random, DeltaStory story, int run) =>
+        Change(random, story, run, "32", story.Now with
+        {
+            HouseholdNumber = AtenaNumber.WithCheckDigit((800_000_000 + story.Person.Index).ToString("D9", CultureInfo.InvariantCulture)),
+            Relationship = "世帯主",
+        });
+
+    public JukiRow Correct(SplitMix random, DeltaStory story, int run) =>
+        Change(random, story, run, "33", story.Now with
+        {
+            AddressSuffix = story.Now.AddressSuffix is null ? $"{random.Pick(vocabulary.Buildings)}{random.Between(1, 9)}0{random.Between(1, 9)}号室" : null,
+        });
+
+    public JukiRow Support(SplitMix random, DeltaStory story, int run) => Change(random, story, run, "35", story.Now with { DisclosureBlock = true });
+
+    /// <summary>
+    /// 39 or 29: takes back the person's latest change of the category. The snapshot is the one before it where the
+    /// change touched it (address, 方書 and postal code; or 住民状態, 転出先, 消除年月日), and the 異動日 is the change's own.
+    /// </summary>
+    public JukiRow Cancel(SplitMix random, DeltaStory story, int run)
+    {
+        var (cancelled, before) = story.Changes[^1];
+        var (code, after) = cancelled.ChangeReason switch
+        {
+            "30" => ("39", story.Now with { Address = before.Address, PostalCode = before.PostalCode, AddressSuffix = before.AddressSuffix }),
+            "20" or "21" or "22" => ("29", story.Now with { ResidentStatus = 1, MovedOutTo = null, RemovedOn = null }),
+            var other => throw new InvalidOperationException($"no cancellation made for 異動事由 {other}"),
+        };
+        return Change(random, story, run, code, after, cancelled.ChangedOn);
+    }
+
+    /// <summary>
+    /// 履歴番号 1 of a person new to the register: a 転入 (10, or 11 from abroad) on <paramref name="movedIn"/> or a few days
+    /// before the delta, or a 出生 (12) on the birth day.
+    /// </summary>
+    public JukiRow Entry(SplitMix random, SyntheticPerson person, string reason, int run, out DeltaStory story, DateOnly? movedIn = null)
+    {
+        var processed = ProcessedOn(run);
+        var changed = reason == "12" ? person.BirthDate : movedIn ?? processed.AddDays(-random.Between(1, 10));
+        if (reason != "12") changed = JukiHistoryMaker.AwayFromAgeBoundary(person.BirthCompact, changed, person.BirthDate);
+        var commonName = person.IsForeign && random.Chance(0.3) ? $"{person.Surname.Register}　{person.Given.Kanji}" : null;
+        var snapshot = JukiSnapshot.Of(person, options.MunicipalityCode, commonName) with { BecameResidentOn = changed };
+        story = new DeltaStory(person, snapshot, 1);
+        return JukiRow.Of(snapshot, 1, reason, changed, Notified(random, changed, processed), processed, run);
+    }
+
+    private JukiRow Removal(SplitMix random, DeltaStory story, int run, string code, int status, string? movedOutTo)
+    {
+        var changed = ChangedOn(random, run);
+        return Change(random, story, run, code, story.Now with { ResidentStatus = status, MovedOutTo = movedOutTo, RemovedOn = changed }, changed);
+    }
+
+    private JukiRow Change(SplitMix random, DeltaStory story, int run, string code, JukiSnapshot after, DateOnly? changedOn = null)
+    {
+        var processed = ProcessedOn(run);
+        var changed = changedOn ?? ChangedOn(random, run);
+        var row = JukiRow.Of(after, ++story.LastHistoryNumber, code, changed, code == "33" ? null : Notified(random, changed, processed), processed, run);
+        story.Changes.Add((row, story.Now));
+        story.Now = after;
+        return row;
+    }
+
+    /// <summary>A few days before the delta's 処理日; now and then weeks before (a late notification, a back-dated correction).</summary>
+    private DateOnly ChangedOn(SplitMix random, int run) =>
+        ProcessedOn(run).AddDays(-(random.Chance(options.BackDatedRate) ? random.Between(14, 60) : random.Between(0, 6)));
+
+    private static DateOnly Notified(SplitMix random, DateOnly changed, DateOnly processed) =>
+        processed.AddDays(-random.Between(0, Math.Min(2, processed.DayNumber - changed.DayNumber)));
 }

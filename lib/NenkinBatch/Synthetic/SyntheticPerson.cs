@@ -61,9 +61,13 @@ public sealed class SyntheticPerson
     public required bool OnFile { get; init; }
     public bool IsTwin { get; init; }
     public List<QualificationRecord> Periods { get; } = [];
-    public required int HistoryNumber { get; set; }
+    /// <summary>How many rows the register's history of the person has at least (履歴番号 1..this); a story may need more.</summary>
+    public required int HistoryLength { get; init; }
 
     public bool IsForeign => ForeignFamily is not null;
+
+    /// <summary>On the city's 国民年金 file with a 資格 period not lost: what the 住基 follow-ups ask about.</summary>
+    public bool HasOpenQualification => OnFile && Periods.Exists(q => q.LostOn is null);
 
     public string RegisterName => IsForeign ? $"{ForeignFamily!.Alphabet} {ForeignGiven!.Alphabet}" : $"{Surname.Register}　{Given.Kanji}";
 
