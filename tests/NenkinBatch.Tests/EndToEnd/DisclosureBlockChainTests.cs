@@ -34,7 +34,7 @@ public class DisclosureBlockChainTests
             .Split(',')[JpsAddressColumn(jpsLines[0])];
 
         // The register sets 支援措置 for half of them (a first snapshot, then 35), leaves the other half as they are.
-        var juki = new JukiFile();
+        var juki = new JukiRows();
         foreach (var atena in movers)
         {
             var m = members[atena];

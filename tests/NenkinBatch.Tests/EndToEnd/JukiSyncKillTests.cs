@@ -15,7 +15,7 @@ public sealed class BigDelta : IDisposable
     public BigDelta()
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("nenkin-juki-delta-").FullName;
-        Path = JukiFile.Write(System.IO.Path.Combine(Directory, "juki-delta.csv"), Generate().Take(Rows));
+        Path = JukiRows.Write(System.IO.Path.Combine(Directory, "juki-delta.csv"), Generate().Take(Rows));
     }
 
     public string Directory { get; }
@@ -32,11 +32,11 @@ public sealed class BigDelta : IDisposable
             var moved = $"千葉県千葉市美浜区幸町{1 + person % 2}丁目{1 + person % 25}番{1 + person % 15}号";
             var rows = new List<Dictionary<string, string>>
             {
-                JukiFile.Snapshot(person, 1, "10", [.. Base(home, $"試験　太郎{person}"), ("changed_on", "20260901")]),
-                JukiFile.Snapshot(person, 2, "30", [.. Base(moved, $"試験　太郎{person}"), ("changed_on", "20260915")]),
+                JukiRows.Snapshot(person, 1, "10", [.. Base(home, $"試験　太郎{person}"), ("changed_on", "20260901")]),
+                JukiRows.Snapshot(person, 2, "30", [.. Base(moved, $"試験　太郎{person}"), ("changed_on", "20260915")]),
                 person % 7 == 0
-                    ? JukiFile.Snapshot(person, 3, "39", [.. Base(home, $"試験　太郎{person}"), ("changed_on", "20260915")])
-                    : JukiFile.Snapshot(person, 3, "31", [.. Base(moved, $"結婚　花子{person}"), ("changed_on", "20260801")]),
+                    ? JukiRows.Snapshot(person, 3, "39", [.. Base(home, $"試験　太郎{person}"), ("changed_on", "20260915")])
+                    : JukiRows.Snapshot(person, 3, "31", [.. Base(moved, $"結婚　花子{person}"), ("changed_on", "20260801")]),
             };
             if (person % 11 == 0) rows.RemoveAt(1);     // a gap: 3 waits for a 2 that never comes
             if (person % 5 == 0) rows.Reverse();        // out of order within the file

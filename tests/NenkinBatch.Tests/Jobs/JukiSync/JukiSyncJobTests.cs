@@ -37,7 +37,7 @@ public class JukiSyncJobTests
         return state;
     }
 
-    private static string Delta1(TestDatabase database) => new JukiFile()
+    private static string Delta1(TestDatabase database) => new JukiRows()
         .Row(1, 1, "10", ("changed_on", "20260920"))
         .Row(1, 2, "30", ("address", "千葉県千葉市中央区中央２丁目２番２号"), ("changed_on", "20260925"))
         .Row(2, 1, "12", ("birth_date", "20260901"))
@@ -45,7 +45,7 @@ public class JukiSyncJobTests
         .Row(3, 3, "31", ("name", "試験　花子"), ("address", "千葉県千葉市緑区あすみが丘１丁目２番３号"))  // 2 is in the next day's file: 3 waits
         .Write(Path.Combine(database.Directory, "delta-1.csv"));
 
-    private static string Delta2(TestDatabase database) => new JukiFile()
+    private static string Delta2(TestDatabase database) => new JukiRows()
         .Row(3, 2, "30", ("address", "千葉県千葉市緑区あすみが丘１丁目２番３号"), ("changed_on", "20260801"))  // back-dated
         .Row(1, 3, "32")
         .Row(4, 1, "10")
@@ -82,7 +82,7 @@ public class JukiSyncJobTests
 
         (await StateAsync(reversed)).ShouldBe(await StateAsync(inOrder));
         (await inOrder.CountAsync("juki_pending")).ShouldBe(0);
-        (await inOrder.RowsAsync($"SELECT juki_history_number, address FROM person WHERE atena_number = '{JukiFile.Atena(3)}'"))
+        (await inOrder.RowsAsync($"SELECT juki_history_number, address FROM person WHERE atena_number = '{JukiRows.Atena(3)}'"))
             .ShouldBe(["3|千葉県千葉市緑区あすみが丘１丁目２番３号"]);
     }
 
@@ -91,9 +91,9 @@ public class JukiSyncJobTests
     public async Task Rows1235_ThenTheNextDay4_PersonAt5_HistoryHolds1To5InOrder_NothingAppliedOutOfOrder(string kind)
     {
         await using var database = await TestDatabase.CreateMigratedAsync(kind);
-        var atena = JukiFile.Atena(7);
+        var atena = JukiRows.Atena(7);
         string Place(int n) => $"千葉県千葉市中央区中央{n}丁目{n}番{n}号";
-        var firstDay = new JukiFile()
+        var firstDay = new JukiRows()
             .Row(7, 5, "30", ("address", Place(5)), ("changed_on", "20260901"))
             .Row(7, 2, "30", ("address", Place(2)), ("changed_on", "20260930"))
             .Row(7, 1, "10", ("address", Place(1)), ("changed_on", "20260101"))
@@ -105,7 +105,7 @@ public class JukiSyncJobTests
         (await database.RowsAsync($"SELECT juki_history_number, address FROM person WHERE atena_number = '{atena}'")).ShouldBe([$"3|{Place(3)}"]);
         (await database.RowsAsync("SELECT history_number FROM juki_pending")).ShouldBe(["5"]);
 
-        var secondDay = new JukiFile().Row(7, 4, "30", ("address", Place(4)), ("changed_on", "20260815")).Write(Path.Combine(database.Directory, "day-2.csv"));
+        var secondDay = new JukiRows().Row(7, 4, "30", ("address", Place(4)), ("changed_on", "20260815")).Write(Path.Combine(database.Directory, "day-2.csv"));
         var (second, secondCounts) = await SyncAsync(database, [secondDay], clock: new ManualClock(Day1.GetUtcNow().AddDays(1)));
         second.ExitCode.ShouldBe(0, second.Error);
         (secondCounts["applied"], secondCounts["released"]).ShouldBe((2L, 1L));
@@ -126,18 +126,18 @@ public class JukiSyncJobTests
     public async Task Tenkyo_CancelledBy39_LeavesNoFormerAddress_AndNoOpenFollowUp(string kind)
     {
         await using var database = await TestDatabase.CreateMigratedAsync(kind);
-        var atena = JukiFile.Atena(8);
+        var atena = JukiRows.Atena(8);
         var home = "千葉県千葉市中央区中央１丁目１番１号";
         // On the 国民年金 file with an open 資格: a 転居 raises a follow-up (a flag).
         await SeedPersonWithOpenQualificationAsync(database, atena);
-        var history = new JukiFile().Row(8, 1, "10", ("address", home), ("changed_on", "20200401"), ("processed_on", "20200401")).Write(Path.Combine(database.Directory, "h.csv"));
+        var history = new JukiRows().Row(8, 1, "10", ("address", home), ("changed_on", "20200401"), ("processed_on", "20200401")).Write(Path.Combine(database.Directory, "h.csv"));
         (await SyncAsync(database, [history])).Run.ExitCode.ShouldBe(0);
 
-        var moved = new JukiFile().Row(8, 2, "30", ("address", "千葉県千葉市美浜区幸町１丁目１番１号"), ("changed_on", "20260920")).Write(Path.Combine(database.Directory, "d1.csv"));
+        var moved = new JukiRows().Row(8, 2, "30", ("address", "千葉県千葉市美浜区幸町１丁目１番１号"), ("changed_on", "20260920")).Write(Path.Combine(database.Directory, "d1.csv"));
         (await SyncAsync(database, [moved])).Run.ExitCode.ShouldBe(0);
         (await database.RowsAsync("SELECT kind, status FROM follow_up")).ShouldBe(["move|OPEN"]);
 
-        var cancelled = new JukiFile().Row(8, 3, "39", ("address", home), ("changed_on", "20260920")).Write(Path.Combine(database.Directory, "d2.csv"));
+        var cancelled = new JukiRows().Row(8, 3, "39", ("address", home), ("changed_on", "20260920")).Write(Path.Combine(database.Directory, "d2.csv"));
         var (run, counts) = await SyncAsync(database, [cancelled]);
         run.ExitCode.ShouldBe(0, run.Error);
         counts["cancelled"].ShouldBe(1);

@@ -5,7 +5,7 @@ using NenkinBatch.Formats.Layouts;
 namespace NenkinBatch.Tests.Jobs.JukiSync;
 
 /// <summary>A hand-made 住基 change extract: each row a whole snapshot, every field defaulted to a plausible resident and set where a test cares.</summary>
-public sealed class JukiFile
+public sealed class JukiRows
 {
     private static readonly Layout Layout = Layout.Resolve("juki-change-csv");
     private readonly List<Dictionary<string, string>> _rows = [];
@@ -17,7 +17,7 @@ public sealed class JukiFile
     public IReadOnlyList<Dictionary<string, string>> Rows => _rows;
 
     /// <summary>Adds a row for person <paramref name="person"/>; <paramref name="set"/> overrides fields by layout name.</summary>
-    public JukiFile Row(int person, int history, string reason, params (string Field, string Value)[] set)
+    public JukiRows Row(int person, int history, string reason, params (string Field, string Value)[] set)
     {
         _rows.Add(Snapshot(person, history, reason, set));
         return this;
