@@ -18,6 +18,8 @@ switch (args.FirstOrDefault())
         return await MeasureAsync("load-members", args[1], args[2], args[3], new LoadMembersJob(args[1]));
     case "import" when args.Length == 4:
         return await MeasureAsync("import", args[1], args[2], args[3], new NenkinBatch.Jobs.Import.ImportJob(new() { Files = [args[1]] }));
+    case "juki-sync" when args.Length == 4:
+        return await MeasureAsync("juki-sync", args[1], args[2], args[3], new NenkinBatch.Jobs.JukiSync.JukiSyncJob(new() { Files = [args[1]], Settle = TimeSpan.Zero }));
     case "reconcile" when args.Length == 4:
         return await MeasureAsync("reconcile", null, args[1], args[2], new NenkinBatch.Jobs.Reconcile.ReconcileJob(new() { ReportDirectory = args[3] }));
     case "accuracy" when args.Length == 3:
@@ -25,6 +27,20 @@ switch (args.FirstOrDefault())
         var accuracy = await NenkinBatch.Synthetic.MatchAccuracy.MeasureAsync(args[1], args[2], NenkinBatch.Synthetic.CityFiles.JpsCsvFile);
         Console.WriteLine(accuracy);
         foreach (var wrong in accuracy.WrongMatches.Take(20)) Console.WriteLine("  wrong: " + wrong);
+        return 0;
+    }
+    case "read-juki" when args.Length == 2:
+    {
+        // The 住基 file's reading alone, no database: inspection (SHA-256), the newest 処理日, and the checked rows.
+        var sw = Stopwatch.StartNew();
+        var input = await NenkinBatch.Formats.InputFile.InspectUtf8Async(args[1], default);
+        var inspected = sw.Elapsed.TotalSeconds;
+        var reader = new NenkinBatch.Formats.Juki.JukiChangeReader(NenkinBatch.Formats.Layouts.Layout.Resolve("juki-change-csv"), NenkinBatch.Domain.Codes.CodeTables.BuiltIn);
+        await reader.NewestProcessedOnAsync(args[1], default);
+        var newest = sw.Elapsed.TotalSeconds;
+        long rows = 0;
+        await foreach (var r in reader.ReadAsync(args[1], 0, default)) rows++;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read-juki rows={rows:N0} inspect={inspected:F2} s newest={newest - inspected:F2} s read={sw.Elapsed.TotalSeconds - newest:F2} s"));
         return 0;
     }
     case "read-jps" when args.Length == 2:
@@ -57,7 +73,7 @@ switch (args.FirstOrDefault())
         await NenkinBatch.Benchmarks.CopyPathBenchmarks.InterleavedAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30);
         return 0;
     default:
-        Console.Error.WriteLine("usage: load-members FILE DB LABEL | import FILE DB LABEL | micro [--filter *] | copy | copy-interleaved [ROUNDS]");
+        Console.Error.WriteLine("usage: load-members FILE DB LABEL | import FILE DB LABEL | juki-sync FILE DB LABEL | micro [--filter *] | copy | copy-interleaved [ROUNDS]");
         return 64;
 }
 

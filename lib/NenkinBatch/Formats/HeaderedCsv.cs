@@ -51,13 +51,17 @@ public static class HeaderedCsv
         CancellationToken cancellationToken) => ReadAsync(path, layoutName, columns, NoOptionalColumns, skipThroughLine, onOpen, cancellationToken);
 
     /// <param name="optionalColumns">Columns a file may leave out of its header: their fields read as empty.</param>
+    /// <param name="checkFirst">False only when the caller has just read the same file through this reader (and so checked it).</param>
     public static async IAsyncEnumerable<HeaderedRecord> ReadAsync(string path, string layoutName, string[] columns, IReadOnlySet<string> optionalColumns,
-        long skipThroughLine, Action<Stream>? onOpen, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        long skipThroughLine, Action<Stream>? onOpen, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, bool checkFirst = true)
     {
         var file = InputFile.DisplayName(path);
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
-        await using (var check = new CsvRecords(stream, TextEncodings.Utf8Strict, file))
+        if (checkFirst)
+        {
+            await using var check = new CsvRecords(stream, TextEncodings.Utf8Strict, file);
             check.CheckToEnd(cancellationToken);
+        }
         stream.Position = 0;
         onOpen?.Invoke(stream);
         await using var records = new CsvRecords(stream, TextEncodings.Utf8Strict, file);

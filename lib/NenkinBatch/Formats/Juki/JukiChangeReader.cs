@@ -9,13 +9,17 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
     /// <summary>The fields that hold where a person lives: never shown for a person under 支援措置, not even in a rejected-row list.</summary>
     private static readonly HashSet<string> AddressFields = ["address", "address_suffix", "moved_out_to", "postal_code"];
 
-    public async IAsyncEnumerable<JukiReadResult> ReadAsync(string path, long skipThroughLine,
+    public IAsyncEnumerable<JukiReadResult> ReadAsync(string path, long skipThroughLine, CancellationToken cancellationToken) =>
+        ReadAsync(path, skipThroughLine, checkFirst: true, cancellationToken);
+
+    /// <param name="checkFirst">False when <see cref="NewestProcessedOnAsync"/> has just read the file through (and checked it).</param>
+    public async IAsyncEnumerable<JukiReadResult> ReadAsync(string path, long skipThroughLine, bool checkFirst,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var file = Path.GetFileName(path);
         var columns = layout.Fields.Select(f => f.Label).ToArray();
         var optional = layout.Fields.Where(f => f.OptionalColumn).Select(f => f.Label).ToHashSet(StringComparer.Ordinal);
-        await foreach (var record in HeaderedCsv.ReadAsync(path, layout.Name, columns, optional, skipThroughLine, null, cancellationToken))
+        await foreach (var record in HeaderedCsv.ReadAsync(path, layout.Name, columns, optional, skipThroughLine, null, cancellationToken, checkFirst))
             yield return Parse(record.Parser(layout, codes, file), record.Line, file);
     }
 

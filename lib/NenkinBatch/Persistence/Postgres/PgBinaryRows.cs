@@ -77,6 +77,15 @@ public sealed class PgBinaryRows
         BinaryPrimitives.WriteInt64BigEndian(Reserve(8), value);
     }
 
+    /// <summary>A <c>timestamptz</c>: microseconds since 2000-01-01 UTC.</summary>
+    public void Timestamp(DateTimeOffset value)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(Reserve(4), 8);
+        BinaryPrimitives.WriteInt64BigEndian(Reserve(8), (value.UtcTicks - PostgresEpochTicks) / TimeSpan.TicksPerMicrosecond);
+    }
+
+    private static readonly long PostgresEpochTicks = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).UtcTicks;
+
     public void Date(DateOnly? value)
     {
         if (value is not { } date) { Null(); return; }

@@ -1,33 +1,40 @@
 using System.Data.Common;
 using Npgsql;
-using NpgsqlTypes;
 using NenkinBatch.Domain;
 using NenkinBatch.Persistence.Audit;
 
 namespace NenkinBatch.Persistence.Postgres;
 
-/// <summary>Audit rows go straight in by binary COPY: an append-only table needs no staging.</summary>
+/// <summary>Audit rows go straight in by raw binary COPY, encoded here: an append-only table needs no staging.</summary>
 public sealed class PostgresAuditWriter : IAuditWriter
 {
+    private const int FlushAt = 1 << 16;
+
     public async Task WriteAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, long runId, string job, DateTimeOffset now,
         IReadOnlyCollection<AuditEntry> entries, CancellationToken cancellationToken)
     {
         if (entries.Count == 0) return;
-        await using var audit = await ((NpgsqlConnection)connection).BeginBinaryImportAsync($"COPY audit_log ({AuditColumns.Names}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await using var stream = await ((NpgsqlConnection)connection).BeginRawBinaryCopyAsync($"COPY audit_log ({AuditColumns.Names}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        var rows = new PgBinaryRows();
+        rows.Header();
         foreach (var e in entries)
         {
-            await audit.StartRowAsync(cancellationToken);
-            await audit.WriteAsync(municipality.Value, NpgsqlDbType.Char, cancellationToken);
-            await audit.WriteAsync(runId, NpgsqlDbType.Bigint, cancellationToken);
-            await audit.WriteAsync(job, NpgsqlDbType.Text, cancellationToken);
-            await audit.WriteAsync(e.Table, NpgsqlDbType.Text, cancellationToken);
-            await audit.WriteAsync(e.RecordKey, NpgsqlDbType.Text, cancellationToken);
-            await audit.WriteAsync(e.Action, NpgsqlDbType.Text, cancellationToken);
-            await PostgresMemberWriter.WriteNullableAsync(audit, e.Before, NpgsqlDbType.Text, cancellationToken);
-            await PostgresMemberWriter.WriteNullableAsync(audit, e.After, NpgsqlDbType.Text, cancellationToken);
-            await audit.WriteAsync(e.IndividualNumberAccessed, NpgsqlDbType.Boolean, cancellationToken);
-            await audit.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+            rows.StartRow(10);
+            rows.Text(municipality.Value);
+            rows.Int64(runId);
+            rows.Text(job);
+            rows.Text(e.Table);
+            rows.Text(e.RecordKey);
+            rows.Text(e.Action);
+            rows.Text(e.Before);
+            rows.Text(e.After);
+            rows.Bool(e.IndividualNumberAccessed);
+            rows.Timestamp(now);
+            if (rows.Length < FlushAt) continue;
+            await stream.WriteAsync(rows.Written, cancellationToken);
+            rows.Clear();
         }
-        await audit.CompleteAsync(cancellationToken);
+        rows.Trailer();
+        await stream.WriteAsync(rows.Written, cancellationToken);
     }
 }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The measurements of tests/bench/juki.sh, run with NENKIN_TEST_PG set (tests/with-postgres.sh) and the generated
+# city in $NENKIN_BENCH_DIR/city.
+set -euo pipefail
+bench="dotnet tests/NenkinBatch.Benchmarks/bin/Release/net10.0/NenkinBatch.Benchmarks.dll"
+city="$NENKIN_BENCH_DIR/city"
+port=$(echo "$NENKIN_TEST_PG" | sed -E 's/.*Port=([0-9]+).*/\1/')
+psql=(psql "host=127.0.0.1 port=$port user=postgres dbname=nenkin_test" -q -v ON_ERROR_STOP=1)
+history="$city/juki-history.csv"
+columns=$(head -1 "$history" | tr ',' '\n' | wc -l)
+
+echo "== initial full history ($(($(wc -l < "$history") - 1)) rows, $(du -m "$history" | cut -f1) MB)"
+"${psql[@]}" -c "CREATE TABLE anchor_juki ($(printf 'c%d text,' $(seq 1 $((columns - 1)))) c$columns text)"
+start=$(date +%s%N)
+"${psql[@]}" -c "\\copy anchor_juki FROM $history WITH (FORMAT csv, HEADER true)"
+end=$(date +%s%N)
+anchor_ms=$(( (end - start) / 1000000 ))
+echo "anchor       psql \\copy of the same rows into a plain table of $columns columns: $anchor_ms ms"
+line=$($bench juki-sync "$history" "$NENKIN_TEST_PG;Search Path=bench_juki" postgres)
+echo "$line"
+seconds=$(echo "$line" | sed -E 's/.*time= *([0-9.]+) s.*/\1/')
+awk -v t="$seconds" -v a="$anchor_ms" 'BEGIN { printf "ratio        postgres / anchor = %.2f (bar: at most 4)\n", t * 1000 / a }'
+$bench juki-sync "$history" "$NENKIN_BENCH_DIR/juki.db" sqlite
+
+echo "== daily delta ($(($(wc -l < "$city/juki-delta-1.csv") - 1)) rows) against the loaded databases"
+$bench juki-sync "$city/juki-delta-1.csv" "$NENKIN_TEST_PG;Search Path=bench_juki" postgres
+$bench juki-sync "$city/juki-delta-1.csv" "$NENKIN_BENCH_DIR/juki.db" sqlite
