@@ -32,8 +32,8 @@ var people = new Option<int>("--people") { Description = "住民の数", Require
 var seed = new Option<ulong>("--seed") { Description = "乱数の種（同じ種からは同じバイト列のファイルができる）", DefaultValueFactory = _ => 1 };
 var outDir = new Option<DirectoryInfo>("--out") { Description = "出力フォルダー", Required = true };
 var jpsRows = new Option<int?>("--jps-rows") { Description = "処理結果一覧表の行数（既定: 住民の10分の1）" };
-var jukiChanges = new Option<int?>("--juki-changes") { Description = "住基異動の件数（既定: 住民の50分の1）" };
-var generate = new Command("generate", "合成の市（架空の住民）のファイル一式を作る: members.csv、処理結果一覧表（CSV・固定長）、住基異動、正解表 truth.csv")
+var jukiChanges = new Option<int?>("--juki-changes") { Description = "住基の日次差分1日分の行数（既定: 住民の50分の1、少なくとも24）" };
+var generate = new Command("generate", "合成の市（架空の住民）のファイル一式を作る: members.csv、処理結果一覧表（CSV・固定長）、住基の初期履歴と日次差分2日分、正解表 truth.csv と juki-followups-truth.csv")
 {
     people, seed, outDir, jpsRows, jukiChanges,
 };

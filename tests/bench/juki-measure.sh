@@ -23,5 +23,5 @@ awk -v t="$seconds" -v a="$anchor_ms" 'BEGIN { printf "ratio        postgres / a
 $bench juki-sync "$history" "$NENKIN_BENCH_DIR/juki.db" sqlite
 
 echo "== daily delta ($(($(wc -l < "$city/juki-delta-1.csv") - 1)) rows) against the loaded databases"
-$bench juki-sync "$city/juki-delta-1.csv" "$NENKIN_TEST_PG;Search Path=bench_juki" postgres
-$bench juki-sync "$city/juki-delta-1.csv" "$NENKIN_BENCH_DIR/juki.db" sqlite
+$bench juki-sync "$city/juki-delta-1.csv" "$NENKIN_TEST_PG;Search Path=bench_juki" postgres || true  # exit 10: the delta holds refused rows on purpose
+$bench juki-sync "$city/juki-delta-1.csv" "$NENKIN_BENCH_DIR/juki.db" sqlite || true

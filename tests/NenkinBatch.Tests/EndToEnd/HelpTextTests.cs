@@ -15,12 +15,13 @@ public class HelpTextTests
     [InlineData("nenkin-admin.runs", new[] { "runs" }, "admin")]
     [InlineData("nenkin-admin.generate", new[] { "generate" }, "admin")]
     [InlineData("nenkin-import", new string[0], "import")]
+    [InlineData("nenkin-juki-sync", new string[0], "juki-sync")]
     [InlineData("nenkin-reconcile", new string[0], "reconcile")]
     [InlineData("nenkin-reconcile.undo", new[] { "undo" }, "reconcile")]
     public async Task Help_MatchesApprovedText(string name, string[] command, string executable)
     {
         var env = new Dictionary<string, string> { ["LANG"] = "C.UTF-8", ["LC_ALL"] = "C.UTF-8", ["COLUMNS"] = "120" };
-        var dll = executable switch { "import" => AdminProcess.ImportDll, "reconcile" => AdminProcess.ReconcileDll, _ => AdminProcess.AdminDll };
+        var dll = executable switch { "import" => AdminProcess.ImportDll, "reconcile" => AdminProcess.ReconcileDll, "juki-sync" => AdminProcess.JukiSyncDll, _ => AdminProcess.AdminDll };
         var result = await AdminProcess.RunDllAsync(dll, Path.GetTempPath(), env, [.. command, "--help"]);
         result.ExitCode.ShouldBe(0);
 

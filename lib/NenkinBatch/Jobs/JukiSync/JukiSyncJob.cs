@@ -129,6 +129,7 @@ public sealed class JukiSyncJob(JukiSyncOptions options) : Job
         var open = context.DryRun ? 0 : await context.ReadAsync((connection, ct) => store.CountOpenAsync(connection, context.Municipality, ct), cancellationToken);
 
         var c = context.Counts;
+        c["follow_ups"] = listed.Count;
         context.Log.Info("読込 {0:N0} 行: 反映 {1:N0}（新規 {2:N0} 人、更新 {3:N0} 人）、重複 {4:N0}、欠番待ち {5:N0}、待機から反映 {6:N0}、取消し {7:N0}、除外 {8:N0}",
             c["read"], c["applied"], c["people_created"], c["people_updated"], c["duplicates"], c["held"], c["released"], c["cancelled"], c["rejected"]);
         if (c["blocks_set"] + c["blocks_lifted"] > 0)
