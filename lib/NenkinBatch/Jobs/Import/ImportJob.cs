@@ -33,8 +33,7 @@ public sealed record ImportOptions
 public sealed class ImportJob(ImportOptions options) : Job
 {
     public const string JobName = "import";
-    private readonly List<(string Path, bool FromInbox, InputFile? Input, InputRejectedException? Rejected)> _files = [];
-    private Inbox? _inbox;
+    private IncomingFiles? _incoming;
 
     public override string Name => JobName;
 
@@ -45,67 +44,37 @@ public sealed class ImportJob(ImportOptions options) : Job
 
     public override async Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var named = options.Files.Select(Path.GetFullPath).ToList();
-        var (_, writing) = await SettledFiles.SplitAsync(named, options.Settle, waitAlways: false, options.Clock, cancellationToken);
-        IReadOnlyList<string> arrived = [];
-        if (options.Inbox is { } inboxPath)
-        {
-            _inbox = new Inbox(inboxPath, options.Settle);
-            (arrived, GrowingFiles) = await _inbox.ScanAsync(options.Clock, cancellationToken);
-        }
-        if (named.Count == 0 && options.Inbox is null)
-            throw new OperatorException(ExitCode.UsageError, "取り込むファイルがありません。ファイルを指定するか --inbox で受信フォルダーを指定してください。");
-        foreach (var (path, fromInbox) in named.Select(p => (p, false)).Concat(arrived.Select(p => (p, true))))
-        {
-            try
-            {
-                if (!fromInbox && writing.Contains(path))
-                    throw new InputRejectedException(InputFile.DisplayName(path),
-                        $"書き込み中です（{options.Settle.TotalSeconds:0.#} 秒の間に大きさか更新日時が変わりました）。", "書き込みが終わってから再実行してください。");
-                _files.Add((path, fromInbox, await InputFile.InspectAsync(path, options.Encoding, cancellationToken), null));
-            }
-            catch (InputRejectedException rejected)
-            {
-                _files.Add((path, fromInbox, null, rejected));
-            }
-        }
-        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("|", _files.Select(f => f.Input?.Sha256 ?? f.Path).Order(StringComparer.Ordinal)))));
-        var described = _files.Count == 0 ? $"受信フォルダー {options.Inbox}（新しいファイルなし）" : string.Join("、", _files.Select(f => InputFile.DisplayName(f.Path)));
-        return ($"ファイル {described}{(options.Reimport ? "（--reimport）" : "")}", key);
+        _incoming = await IncomingFiles.GatherAsync(options.Files, options.Inbox, options.Settle, options.Clock,
+            (path, ct) => InputFile.InspectAsync(path, options.Encoding, ct),
+            "取り込むファイルがありません。ファイルを指定するか --inbox で受信フォルダーを指定してください。", cancellationToken);
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("|", _incoming.Files.Select(f => f.Input?.Sha256 ?? f.Path).Order(StringComparer.Ordinal)))));
+        return ($"ファイル {_incoming.Describe()}{(options.Reimport ? "（--reimport）" : "")}", key);
     }
-
-    private IReadOnlyList<string> GrowingFiles { get; set; } = [];
 
     public override async Task<JobOutcome> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
     {
-        foreach (var growing in GrowingFiles)
-            context.Log.Info("{0} は書き込み中のため、次回の実行で取り込みます。", InputFile.DisplayName(growing));
+        var incoming = _incoming ?? throw new InvalidOperationException("IdentifyAsync must run first");
+        incoming.LogGrowing(context, "次回の実行で取り込みます。");
         var protector = await context.OpenIndividualNumberProtectorAsync(cancellationToken);
         var jps = context.Store.CreateJpsResultStore();
         var layouts = options.Layout is { } forced ? [Layout.Resolve(forced)] : Layout.BuiltInNames.Where(n => n.StartsWith("jps-result", StringComparison.Ordinal)).Select(Layout.Resolve).ToList();
         var tally = new Tally();
         var rejectedCsv = new RejectedRowsCsv(Path.Combine(context.Settings.LogDirectory, $"import-rejected-{context.RunId}.csv"));
 
-        foreach (var (path, fromInbox, input, inspectionRejected) in _files)
+        foreach (var file in incoming.Files)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                if (inspectionRejected is not null) throw inspectionRejected;
-                var layout = layouts.Count == 1 ? layouts[0] : await LayoutDetector.DetectAsync(input!, layouts, cancellationToken);
-                var file = new FileImport(context, jps, protector, layout, input!, options, tally, rejectedCsv);
-                // A dry run keeps nothing, so it leaves the inbox as it found it too; a file named on the command line stays where it is.
-                if (await file.RunAsync(cancellationToken) && !context.DryRun && fromInbox)
-                    _inbox!.MoveToProcessed(path);
+                if (file.Rejected is { } inspectionRejected) throw inspectionRejected;
+                var layout = layouts.Count == 1 ? layouts[0] : await LayoutDetector.DetectAsync(file.Input!, layouts, cancellationToken);
+                // A file named on the command line stays where it is.
+                if (await new FileImport(context, jps, protector, layout, file.Input!, options, tally, rejectedCsv).RunAsync(cancellationToken))
+                    incoming.Done(context, file);
             }
             catch (InputRejectedException rejected)
             {
-                context.Counts["files_rejected"]++;
-                var message = $"{rejected.File}: {rejected.Reason} {rejected.WhatToDo}";
-                context.Log.Error("ファイルを受け付けません（何も保存していません）: {0}", message);
-                await context.RecordProblemsAsync([RowProblem.Error(rejected.File, null, null, null, rejected.Reason)]);
-                rejectedCsv.Add(RowProblem.Error(rejected.File, null, null, null, rejected.Reason + " " + rejected.WhatToDo));
-                if (!context.DryRun && fromInbox) _inbox!.MoveToRejected(path, message);
+                await incoming.RefuseAsync(context, file, rejected, rejectedCsv, "何も保存していません");
             }
         }
 

@@ -38,9 +38,7 @@ public sealed record JukiSyncOptions
 public sealed class JukiSyncJob(JukiSyncOptions options) : Job
 {
     public const string JobName = "juki-sync";
-    private readonly List<(string Path, bool FromInbox, InputFile? Input, InputRejectedException? Rejected)> _files = [];
-    private Inbox? _inbox;
-    private IReadOnlyList<string> _growing = [];
+    private IncomingFiles? _incoming;
 
     public override string Name => JobName;
 
@@ -52,42 +50,22 @@ public sealed class JukiSyncJob(JukiSyncOptions options) : Job
 
     public override async Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken)
     {
-        var named = options.Files.Select(Path.GetFullPath).ToList();
-        var (_, writing) = await SettledFiles.SplitAsync(named, options.Settle, waitAlways: false, options.Clock, cancellationToken);
-        IReadOnlyList<string> arrived = [];
-        if (options.Inbox is { } inboxPath)
-        {
-            _inbox = new Inbox(inboxPath, options.Settle);
-            (arrived, _growing) = await _inbox.ScanAsync(options.Clock, cancellationToken);
-        }
-        if (named.Count == 0 && options.Inbox is null)
-            throw new OperatorException(ExitCode.UsageError, "反映するファイルがありません。ファイルを指定するか --inbox で受信フォルダーを指定してください。");
-        foreach (var (path, fromInbox) in named.Select(p => (p, false)).Concat(arrived.Select(p => (p, true))))
-        {
-            try
+        _incoming = await IncomingFiles.GatherAsync(options.Files, options.Inbox, options.Settle, options.Clock, async (path, ct) =>
             {
-                if (!fromInbox && writing.Contains(path))
-                    throw new InputRejectedException(InputFile.DisplayName(path),
-                        $"書き込み中です（{options.Settle.TotalSeconds:0.#} 秒の間に大きさか更新日時が変わりました）。", "書き込みが終わってから再実行してください。");
-                var input = await InputFile.InspectUtf8Async(path, cancellationToken);
+                var input = await InputFile.InspectUtf8Async(path, ct);
                 input.EnsureLastLineEnded();
-                _files.Add((path, fromInbox, input, null));
-            }
-            catch (InputRejectedException rejected)
-            {
-                _files.Add((path, fromInbox, null, rejected));
-            }
-        }
+                return input;
+            },
+            "反映するファイルがありません。ファイルを指定するか --inbox で受信フォルダーを指定してください。", cancellationToken);
         // The files' order is part of what is asked: the same files in another order are another run (though they end in the same state).
-        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("|", _files.Select(f => f.Input?.Sha256 ?? f.Path)))));
-        var described = _files.Count == 0 ? $"受信フォルダー {options.Inbox}（新しいファイルなし）" : string.Join("、", _files.Select(f => InputFile.DisplayName(f.Path)));
-        return ($"ファイル {described}", key);
+        var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("|", _incoming.Files.Select(f => f.Input?.Sha256 ?? f.Path)))));
+        return ($"ファイル {_incoming.Describe()}", key);
     }
 
     public override async Task<JobOutcome> ExecuteAsync(JobContext context, CancellationToken cancellationToken)
     {
-        foreach (var growing in _growing)
-            context.Log.Info("{0} は書き込み中のため、次回の実行で反映します。", InputFile.DisplayName(growing));
+        var incoming = _incoming ?? throw new InvalidOperationException("IdentifyAsync must run first");
+        incoming.LogGrowing(context, "次回の実行で反映します。");
         var protector = await context.OpenIndividualNumberProtectorAsync(cancellationToken);
         var store = context.Store.CreateJukiStore();
         var layout = Layout.Resolve(options.Layout);
@@ -96,24 +74,18 @@ public sealed class JukiSyncJob(JukiSyncOptions options) : Job
         var rejectedCsv = new RejectedRowsCsv(Path.Combine(context.Settings.LogDirectory, $"juki-sync-rejected-{context.RunId}.csv"));
         var dryRunFollowUps = new List<FollowUp>();
 
-        foreach (var (path, fromInbox, input, inspectionRejected) in _files)
+        foreach (var file in incoming.Files)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                if (inspectionRejected is not null) throw inspectionRejected;
-                var file = new FileSync(context, store, protector, layout, input!, options, rules, rejectedCsv, today, dryRunFollowUps);
-                if (await file.RunAsync(cancellationToken) && !context.DryRun && fromInbox)
-                    _inbox!.MoveToProcessed(path);
+                if (file.Rejected is { } inspectionRejected) throw inspectionRejected;
+                if (await new FileSync(context, store, protector, layout, file.Input!, options, rules, rejectedCsv, today, dryRunFollowUps).RunAsync(cancellationToken))
+                    incoming.Done(context, file);
             }
             catch (InputRejectedException rejected)
             {
-                context.Counts["files_rejected"]++;
-                var message = $"{rejected.File}: {rejected.Reason} {rejected.WhatToDo}";
-                context.Log.Error("ファイルを受け付けません（何も反映していません）: {0}", message);
-                await context.RecordProblemsAsync([RowProblem.Error(rejected.File, null, null, null, rejected.Reason)]);
-                rejectedCsv.Add(RowProblem.Error(rejected.File, null, null, null, rejected.Reason + " " + rejected.WhatToDo));
-                if (!context.DryRun && fromInbox) _inbox!.MoveToRejected(path, message);
+                await incoming.RefuseAsync(context, file, rejected, rejectedCsv, "何も反映していません");
             }
         }
 

@@ -271,20 +271,8 @@ public class JukiStore
         while (await reader.ReadAsync(cancellationToken)) onRow(reader);
     }
 
-    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
+    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        DbCommands.Create(connection, transaction, sql, parameters);
 
     /// <summary>One statement, prepared once and run for each item (the items are few, or this is SQLite, where that is the fast way).</summary>
     protected static async Task ForEachAsync<T>(DbConnection connection, DbTransaction transaction, string sql, IReadOnlyCollection<T> items,

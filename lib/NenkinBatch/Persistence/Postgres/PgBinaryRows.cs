@@ -21,6 +21,14 @@ public sealed class PgBinaryRows
 
     public void Clear() => Length = 0;
 
+    /// <summary>Sends what is encoded once it fills a 64 KiB write (the COPY stream's natural size) and starts again.</summary>
+    public async ValueTask FlushIfFullAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        if (Length < 1 << 16) return;
+        await stream.WriteAsync(Written, cancellationToken);
+        Clear();
+    }
+
     /// <summary>The 19-byte file header: signature, flags, header extension length.</summary>
     public void Header()
     {

@@ -8,8 +8,6 @@ namespace NenkinBatch.Persistence.Postgres;
 /// <summary>Audit rows go straight in by raw binary COPY, encoded here: an append-only table needs no staging.</summary>
 public sealed class PostgresAuditWriter : IAuditWriter
 {
-    private const int FlushAt = 1 << 16;
-
     public async Task WriteAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, long runId, string job, DateTimeOffset now,
         IReadOnlyCollection<AuditEntry> entries, CancellationToken cancellationToken)
     {
@@ -30,9 +28,7 @@ public sealed class PostgresAuditWriter : IAuditWriter
             rows.Text(e.After);
             rows.Bool(e.IndividualNumberAccessed);
             rows.Timestamp(now);
-            if (rows.Length < FlushAt) continue;
-            await stream.WriteAsync(rows.Written, cancellationToken);
-            rows.Clear();
+            await rows.FlushIfFullAsync(stream, cancellationToken);
         }
         rows.Trailer();
         await stream.WriteAsync(rows.Written, cancellationToken);

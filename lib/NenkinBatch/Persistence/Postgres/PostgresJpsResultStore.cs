@@ -20,7 +20,6 @@ public sealed class PostgresJpsResultStore : JpsResultStore
 
     private sealed class Sink(NpgsqlRawCopyStream stream, PgBinaryRows rows, long fileId) : IJpsRowSink
     {
-        private const int FlushAt = 1 << 16;
         private bool _completed;
 
         public async ValueTask AddAsync(JpsResultRow row, string? warnings, byte[]? numberDigest, CancellationToken cancellationToken)
@@ -49,7 +48,7 @@ public sealed class PostgresJpsResultStore : JpsResultStore
             rows.Text(row.ErrorText);
             rows.Bytes(numberDigest);
             rows.Text(warnings);
-            if (rows.Length >= FlushAt) await FlushAsync(cancellationToken);
+            await rows.FlushIfFullAsync(stream, cancellationToken);
         }
 
         private async ValueTask FlushAsync(CancellationToken cancellationToken)

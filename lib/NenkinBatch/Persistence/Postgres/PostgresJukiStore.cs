@@ -11,8 +11,6 @@ namespace NenkinBatch.Persistence.Postgres;
 /// </summary>
 public sealed class PostgresJukiStore : JukiStore
 {
-    private const int FlushAt = 1 << 16;
-
     protected override string KeyFilter(string column) => $"{column} = ANY(@keys)";
 
     protected override object KeysParameter(IReadOnlyCollection<string> keys) => keys.ToArray();
@@ -85,11 +83,7 @@ public sealed class PostgresJukiStore : JukiStore
                 }
                 buffer.StartRow(fields);
                 encode(buffer, row);
-                if (buffer.Length >= FlushAt)
-                {
-                    await stream.WriteAsync(buffer.Written, cancellationToken);
-                    buffer.Clear();
-                }
+                await buffer.FlushIfFullAsync(stream, cancellationToken);
             }
             if (stream is null) return;
             buffer.Trailer();

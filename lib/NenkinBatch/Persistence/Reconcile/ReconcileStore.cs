@@ -143,18 +143,6 @@ public static class ReconcileStore
             "UPDATE jps_result_reconciled SET applied_run_id = NULL WHERE municipality_code = @m AND applied_run_id = @run",
             new { m = municipality.Value, run = appliedRunId }, transaction, cancellationToken: cancellationToken));
 
-    internal static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
+    internal static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        DbCommands.Create(connection, transaction, sql, parameters);
 }
