@@ -1,3 +1,4 @@
+using NenkinBatch.Domain;
 using System.Globalization;
 
 namespace NenkinBatch.Matching;
@@ -39,11 +40,19 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
         foreach (var person in candidates)
         {
             var levels = comparer.Compare(row, keys, index, person);
+            // History (住所履歴, 氏名履歴): JPS often has the address of the filing, or the name before a marriage. A former
+            // value that agrees counts as the current one would, and the evidence says which and until when.
+            FormerValue? formerAddress = null;
+            if (levels.Address != AddressLevel.Equal && index.FormerAddressOf(person, keys) is { } address)
+                (levels, formerAddress) = (levels with { Address = AddressLevel.Equal }, address);
+            FormerName? formerName = null;
+            if (!new Scored(person, 0, 0, levels).NameAgrees && index[person].FormerNames.Count > 0)
+                (levels, formerName) = WithFormerName(row, index[person], levels);
             var identity = comparer.IdentityScore(levels);
             var score = identity + comparer.NumberScore(levels);
             // A candidate below every threshold that could make it count changes no decision: left out before sorting.
             if (score < _floor && identity < thresholds.Review && !levels.PensionNumberAgrees && !levels.IndividualNumberAgrees) continue;
-            scored.Add(new Scored(person, score, identity, levels));
+            scored.Add(new Scored(person, score, identity, levels, formerAddress, formerName));
         }
         if (scored.Count == 0) return Nobody;
         scored.Sort(Order);
@@ -81,8 +90,38 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
             reason = "基礎年金番号が市の記録と異なります";
         else if (best.Levels.IndividualNumber == NumberLevel.Differs)
             reason = "個人番号が市の記録と異なります";
+        else if (!best.NumberAgrees && !best.AllFourAgree)
+            reason = NotAllFour(best);
         if (reason is not null) return new MatchDecision(MatchKind.Review, null, [best, .. others], reason);
         return new MatchDecision(MatchKind.Automatic, best, others, null);
+    }
+
+    /// <summary>
+    /// Rule 5's reason in words: without an agreeing number, the 4情報 that do not agree. Name, birth date and sex alone are not
+    /// enough — in a city of a million a namesake born the same day exists, and JPS lists people who never lived here.
+    /// </summary>
+    private static string NotAllFour(Scored best)
+    {
+        var missing = new List<string>();
+        if (!best.NameAgrees) missing.Add("氏名が市の記録（現在・旧氏名）と一致しません");
+        if (!best.BirthAgrees) missing.Add("生年月日が一致しません");
+        if (best.Levels.Sex != SexLevel.Agrees) missing.Add("性別が一致しません");
+        if (best.Levels.Address != AddressLevel.Equal)
+            missing.Add(best.Levels.Address == AddressLevel.Missing ? "機構の行に住所がありません" : "住所が市の記録（現住所・旧住所）のどれとも一致しません");
+        return "番号の一致がなく4情報がそろいません: " + string.Join("、", missing);
+    }
+
+    /// <summary>The name levels against the person's former names, when one of them agrees; else the levels as they were.</summary>
+    private (Levels, FormerName?) WithFormerName(RowIdentity row, PersonOnFile person, Levels levels)
+    {
+        foreach (var former in person.FormerNames)
+        {
+            var candidate = person.Candidate with { Name = former.Name, NameKana = former.NameKana, Foreign = AlphabetName.IsAlphabet(former.Name) };
+            var named = comparer.Compare(row, new PersonOnFile(candidate, person.AddressSuffix));
+            var withName = levels with { Kana = named.Kana, Kanji = named.Kanji, Alphabet = named.Alphabet };
+            if (new Scored(0, 0, 0, withName).NameAgrees) return (withName, former);
+        }
+        return (levels, null);
     }
 
     private int ByAtena(Scored a, Scored b) => index.AtenaRank(a.Person).CompareTo(index.AtenaRank(b.Person));

@@ -70,7 +70,20 @@ public sealed class PersonIndex
         if (keys.HasNumberDigest) _numberDigest.Add(keys.NumberDigest, index);
         _birth.Add(BirthKey(keys), index);
         _kana.Add((keys.KanaLoose, keys.BirthYear), index);
+        if (person.FormerAddresses.Count > 0)
+            _formerAddresses[index] = person.FormerAddresses.Select(f => (_symbols.Add(AddressCanon.Parse(f.Address).Canonical), f)).ToArray();
         return index;
+    }
+
+    private readonly Dictionary<int, (int Canonical, FormerValue Former)[]> _formerAddresses = [];
+
+    /// <summary>The person's former address (住所履歴) that is, in canonical form, the row's address; null when none is.</summary>
+    public FormerValue? FormerAddressOf(int person, in MatchKeys row)
+    {
+        if (!row.HasAddress || !_formerAddresses.TryGetValue(person, out var formers)) return null;
+        foreach (var (canonical, former) in formers)
+            if (canonical == row.AddressCanonical) return former;
+        return null;
     }
 
     /// <summary>The people holding this 基礎年金番号 (one, unless the city's file has a slip).</summary>

@@ -14,6 +14,13 @@ public sealed class PersonOnFile(Candidate candidate, string? addressSuffix)
     /// <summary>支援措置 (DV等): matching still uses the address, but no output shows it, the list's address for this person included.</summary>
     public bool DisclosureBlock { get; init; }
 
+    /// <summary>Addresses the person had before, from 住所履歴 (not cancelled), with the day each stopped being theirs.</summary>
+    public IReadOnlyList<FormerValue> FormerAddresses { get; init; } = [];
+
+    /// <summary>Names the person had before (氏名履歴: a maiden name, an earlier 通称), with the day each stopped being theirs.</summary>
+    public IReadOnlyList<FormerName> FormerNames { get; init; } = [];
+
     /// <summary>This person's comparison forms (computed anew each time: the index keeps only their keys).</summary>
     public ComparisonForms Forms(KanjiName kanji) => new(Candidate.Name, Candidate.Foreign, Candidate.NameKana, Candidate.Address, AddressSuffix, kanji);
 }
+

@@ -18,6 +18,7 @@ internal static class MatchingInputs
         context.ReadAsync(async (connection, ct) =>
         {
             var index = new PersonIndex();
+            var former = await ReconcileStore.ReadFormerAsync(connection, context.Municipality, ct);
             var parallel = new ParallelOptions { CancellationToken = ct };
             // Three stages at once: reading; preparing the comparison forms of a batch (NFC/NFKC, kana levels, the address: the
             // costly part) on every core; and adding the batch before it to the index, which turns its forms into keys and
@@ -25,7 +26,7 @@ internal static class MatchingInputs
             (PersonOnFile[] People, Task<ComparisonForms[]> Forms)? previous = null;
             await foreach (var batch in ReadAhead.Batches(c => ReconcileStore.ReadPeopleAsync(connection, context.Municipality, c), 4096, 4, ct))
             {
-                var people = batch.ConvertAll(OnFile).ToArray();
+                var people = batch.ConvertAll(p => OnFile(p, former)).ToArray();
                 var forms = Task.Run(() =>
                 {
                     var prepared = new ComparisonForms[people.Length];
@@ -39,10 +40,16 @@ internal static class MatchingInputs
             return index;
         }, cancellationToken);
 
-    private static PersonOnFile OnFile(StoredPerson p) =>
-        new(new Candidate(p.AtenaNumber, p.BasicPensionNumber, p.Name, p.NameKana, p.BirthDate, p.Sex, p.Address, p.NumberDigest, AlphabetName.IsAlphabet(p.Name)),
+    private static PersonOnFile OnFile(StoredPerson p, Dictionary<string, (List<FormerValue> Addresses, List<FormerName> Names)> former)
+    {
+        var history = former.GetValueOrDefault(p.AtenaNumber);
+        return new(new Candidate(p.AtenaNumber, p.BasicPensionNumber, p.Name, p.NameKana, p.BirthDate, p.Sex, p.Address, p.NumberDigest, AlphabetName.IsAlphabet(p.Name)),
             p.AddressSuffix)
-        { UpdatedRunId = p.UpdatedRunId, DisclosureBlock = p.DisclosureBlock };
+        {
+            UpdatedRunId = p.UpdatedRunId, DisclosureBlock = p.DisclosureBlock,
+            FormerAddresses = history.Addresses ?? [], FormerNames = history.Names ?? [],
+        };
+    }
 
     private static void AddAll(PersonIndex index, PersonOnFile[] people, ComparisonForms[] forms)
     {

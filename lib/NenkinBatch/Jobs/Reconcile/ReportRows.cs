@@ -18,10 +18,12 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
 {
     private HashSet<string>? _blockedPlaces;
 
-    /// <summary>Whether the address is, in canonical form, where a person under 支援措置 lives.</summary>
+    /// <summary>Whether the address is, in canonical form, where a person under 支援措置 lives or lived (住所履歴).</summary>
     private bool IsBlockedPlace(string? address)
     {
-        _blockedPlaces ??= matcher.Index.People.Where(p => p.DisclosureBlock).Select(p => AddressCanon.Parse(p.Candidate.Address).Canonical).ToHashSet(StringComparer.Ordinal);
+        _blockedPlaces ??= matcher.Index.People.Where(p => p.DisclosureBlock)
+            .SelectMany(p => p.FormerAddresses.Select(f => f.Address).Prepend(p.Candidate.Address))
+            .Select(a => AddressCanon.Parse(a).Canonical).ToHashSet(StringComparer.Ordinal);
         return address is not null && _blockedPlaces.Count > 0 && _blockedPlaces.Contains(AddressCanon.Parse(address).Canonical);
     }
 
@@ -56,6 +58,25 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         return text!;
     }
 
+    /// <summary>
+    /// The evidence of a comparison; where a former address or name (住所履歴, 氏名履歴) agreed instead of the current one, it says
+    /// so and until when that value was the person's (the former value itself is not repeated).
+    /// </summary>
+    private string Evidence(Scored scored)
+    {
+        var text = Explain(scored.Levels);
+        if (scored.FormerAddress is { } address)
+        {
+            var at = text.StartsWith("住所", StringComparison.Ordinal) ? 0 : text.IndexOf("; 住所", StringComparison.Ordinal) is var i and >= 0 ? i + 2 : -1;
+            if (at >= 0 && text.IndexOf('(', at) is var open and > 0)
+                text = string.Concat(text.AsSpan(0, at), $"旧住所一致（{Until(address.Until)}まで）", text.AsSpan(open));
+        }
+        if (scored.FormerName is { } name) text += $"; 旧氏名で一致（{Until(name.Until)}まで）";
+        return text;
+    }
+
+    private static string Until(DateOnly? day) => day is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "不明";
+
     /// <param name="supersededBy">The line applied instead of this one, when a later row of the lists reports the same event.</param>
     public ReconcileReportRow Make(StoredJpsRow row, MatchDecision decision, (long FileId, long Line)? supersededBy)
     {
@@ -69,7 +90,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
             var person = matcher.Index[best.Person];
             atena = person.AtenaNumber;
             score = Score(best.Score);
-            evidence = Explain(best.Levels);
+            evidence = Evidence(best);
             if (returned)
             {
                 verdict = Verdict.Returned;
@@ -92,7 +113,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
             atena = "";
             var top = decision.Others.Count > 0 ? decision.Others[0] : (Scored?)null;
             score = top is { } t ? Score(t.Score) : "";
-            evidence = top is { } e ? Explain(e.Levels) : "";
+            evidence = top is { } e ? Evidence(e) : "";
             differences = returned ? Returned(row) : decision.ReviewReason ?? "";
             action = returned ? "返戻の内容を確認し、届出人に連絡して再提出を依頼する（該当者は職員が確認）"
                 : decision.Kind == MatchKind.Review ? "候補と住基の記録を確認し、該当者を決めて手作業で照合する"
@@ -153,6 +174,16 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         {
             differences.Add($"氏名: 機構={row.KanjiName}（{row.KanaName}） 市={city.Name}（{city.NameKana}）");
             actions.Add("氏名変更の届出状況を確認する");
+        }
+        if (match.FormerAddress is { } formerAddress)
+        {
+            differences.Add($"住所: 機構は旧住所（{Until(formerAddress.Until)}まで）");
+            actions.Add("住所変更が機構に届いているか確認する");
+        }
+        if (match.FormerName is { } formerName)
+        {
+            differences.Add($"氏名: 機構は旧氏名（{Until(formerName.Until)}まで）");
+            actions.Add("氏名変更が機構に届いているか確認する");
         }
         if (levels.Address is AddressLevel.SamePlace or AddressLevel.Different)
         {

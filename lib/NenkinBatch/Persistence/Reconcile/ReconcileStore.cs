@@ -93,6 +93,40 @@ public static class ReconcileStore
     }
 
     /// <summary>
+    /// The former addresses and names of everyone on file, from 住所履歴 and 氏名履歴 as the 住基 sync keeps them: every entry
+    /// not cancelled but a person's latest (which is where they are, who they are now), each with the day the next one began.
+    /// </summary>
+    public static async Task<Dictionary<string, (List<FormerValue> Addresses, List<FormerName> Names)>> ReadFormerAsync(DbConnection connection,
+        MunicipalityCode municipality, CancellationToken cancellationToken)
+    {
+        var former = new Dictionary<string, (List<FormerValue> Addresses, List<FormerName> Names)>(StringComparer.Ordinal);
+        await ReadStandingAsync("SELECT atena_number, valid_from, address, NULL FROM person_address_history", (atena, value, _, until) => Of(atena).Addresses.Add(new FormerValue(value, until)));
+        await ReadStandingAsync("SELECT atena_number, valid_from, name, name_kana FROM person_name_history", (atena, name, kana, until) => Of(atena).Names.Add(new FormerName(name, kana!, until)));
+        return former;
+
+        (List<FormerValue> Addresses, List<FormerName> Names) Of(string atena)
+        {
+            if (!former.TryGetValue(atena, out var lists)) former[atena] = lists = ([], []);
+            return lists;
+        }
+
+        async Task ReadStandingAsync(string select, Action<string, string, string?, DateOnly?> add)
+        {
+            await using var command = Command(connection, null, select + " WHERE municipality_code = @m AND cancelled_by IS NULL ORDER BY atena_number, history_number",
+                ("m", municipality.Value));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            (string Atena, string Value, string? Kana, DateOnly From)? previous = null;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var entry = (Atena: reader.GetString(0), Value: reader.GetString(2), Kana: DbValues.Text(reader, 3), From: DbValues.Date(reader, 1)!.Value);
+                // An entry is former when the same person has a later one; it held until that one began.
+                if (previous is { } p && p.Atena == entry.Atena) add(p.Atena, p.Value, p.Kana, entry.From);
+                previous = entry;
+            }
+        }
+    }
+
+    /// <summary>
     /// A stored 生年月日: the calendar date, or a 不詳 date from its text. load-members checked the text when it stored it, so
     /// one that no longer reads (edited by hand in the database) is a birth date nobody knows: it matches on nothing.
     /// </summary>
