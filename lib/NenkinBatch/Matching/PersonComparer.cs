@@ -27,7 +27,8 @@ public sealed class PersonComparer
             (KanjiLevel.VariantFolded, "VariantFolded", "一致(異体字)"), (KanjiLevel.Wildcard, "Wildcard", "一致(〓)"),
             (KanjiLevel.Different, "Different", "不一致")),
         FieldLevels.Of(LevelField.Alphabet, "alphabet_name", "氏名(英字)",
-            (AlphabetLevel.Agrees, "agree", "一致"), (AlphabetLevel.Differs, "disagree", "不一致")),
+            (AlphabetLevel.Agrees, "agree", "一致"), (AlphabetLevel.Similar, "similar", "類似(綴りの違い)"),
+            (AlphabetLevel.NameDropped, "name_dropped", "類似(名の一部なし)"), (AlphabetLevel.Differs, "disagree", "不一致")),
         FieldLevels.Of(LevelField.Birth, "birth_date", "生年月日",
             (BirthLevel.Equal, "Equal", "一致"), (BirthLevel.KnownPartsEqual, "KnownPartsEqual", "一致(不詳部分を除く)"),
             (BirthLevel.Near, "Near", "近似"), (BirthLevel.Different, "Different", "不一致")),
@@ -89,7 +90,9 @@ public sealed class PersonComparer
         if (city.HasAlphabet)
         {
             if (jps.HasAlphabet || jps.HasKanji)
-                alphabet = jps.HasAlphabet && jps.KanjiExactOrAlphabet == city.KanjiExactOrAlphabet ? AlphabetLevel.Agrees : AlphabetLevel.Differs;
+                alphabet = !jps.HasAlphabet ? AlphabetLevel.Differs
+                    : jps.KanjiExactOrAlphabet == city.KanjiExactOrAlphabet ? AlphabetLevel.Agrees
+                    : AlphabetName.Compare(row.Forms.Alphabet!, AlphabetName.Key(people[person].Candidate.Name));
         }
         else if (jps.HasKanji)
         {

@@ -8,13 +8,13 @@ public readonly record struct Scored(int Person, double Score, double IdentitySc
 {
     /// <summary>
     /// Rule 5 (docs/domain.md, "The decision"): all four of the 4情報 agree — a name (current or former) at any of its agreeing
-    /// levels, the birth date (its known parts), the sex, and the address (current or former) as the same place and number.
+    /// levels (an alphabet name only when its tokens are the same: a similar one is for a clerk), the birth date (its known parts), the sex, and the address (current or former) as the same place and number.
     /// </summary>
     public bool AllFourAgree => NameAgrees && BirthAgrees && Levels.Sex == SexLevel.Agrees && Levels.Address == AddressLevel.Equal;
 
     public bool NameAgrees =>
         Levels.Kana is KanaLevel.Exact or KanaLevel.Width or KanaLevel.Small or KanaLevel.Loose
-        && Levels.Kanji != KanjiLevel.Different && Levels.Alphabet != AlphabetLevel.Differs;
+        && Levels.Kanji != KanjiLevel.Different && Levels.Alphabet is AlphabetLevel.Agrees or AlphabetLevel.Missing;
 
     public bool BirthAgrees => Levels.Birth is BirthLevel.Equal or BirthLevel.KnownPartsEqual;
 

@@ -77,3 +77,39 @@ public class AllFourRuleTests
         noHistory.Kind.ShouldNotBe(MatchKind.Automatic);
     }
 }
+
+/// <summary>Alphabet names as a transliterating clerk writes them: levels between "equal" and "different", never agreement.</summary>
+public class AlphabetSlipTests
+{
+    [Theory]
+    [InlineData("NGUYEN VAN MINH", "NGUYEN VAN MINH", AlphabetLevel.Agrees)]
+    [InlineData("MINH NGUYEN VAN", "NGUYEN VAN MINH", AlphabetLevel.Agrees)]      // family and given name in the other order
+    [InlineData("NGUYENN VAN MINH", "NGUYEN VAN MINH", AlphabetLevel.Similar)]    // a doubled letter
+    [InlineData("NGUEYN VAN MINH", "NGUYEN VAN MINH", AlphabetLevel.Similar)]     // two letters swapped
+    [InlineData("MINH VAN NGUYN", "NGUYEN VAN MINH", AlphabetLevel.Similar)]      // a letter missing, order swapped
+    [InlineData("NGUYEN MINH", "NGUYEN VAN MINH", AlphabetLevel.NameDropped)]     // a middle name left out
+    [InlineData("SANTOS OLIVEIRA MARIA", "SANTOS MARIA", AlphabetLevel.NameDropped)]
+    [InlineData("CHRISTOPHERSEN ANNA", "CHRISTOFERSEN ANNA", AlphabetLevel.Similar)]  // two slips in a long token (PH → F)
+    [InlineData("TRAN VAN MINH", "NGUYEN VAN MINH", AlphabetLevel.Differs)]       // another family name
+    [InlineData("LEE JOHN", "LI JOHN", AlphabetLevel.Differs)]                   // short tokens: no slips allowed
+    [InlineData("NGUYEN", "NGUYEN VAN MINH", AlphabetLevel.Differs)]              // two names missing
+    [InlineData("NGUYEN VAN ANH", "NGUYEN VAN MINH", AlphabetLevel.Differs)]      // another given name
+    public void Compare_BothDirections(string a, string b, AlphabetLevel expected)
+    {
+        AlphabetName.Compare(AlphabetName.Key(a), AlphabetName.Key(b)).ShouldBe(expected);
+        AlphabetName.Compare(AlphabetName.Key(b), AlphabetName.Key(a)).ShouldBe(expected);
+    }
+
+    [Fact]
+    public void MisspeltAlphabetName_EverythingElseAgreeing_GoesToReview_NotToNotOnFile_NorAutomatic()
+    {
+        var person = new Candidate("1000000015", null, "NGUYEN VAN MINH", "グエン　ヴァン　ミン", BirthDate.ParseCompact("19900512").Value, 1,
+            "千葉県千葉市中央区中央１丁目２番３号", null, true);
+        var index = new PersonIndex();
+        index.Add(new PersonOnFile(person, null), KanjiName.BuiltIn);
+        var matcher = new Matcher(index, PersonComparer.BuiltIn, MatchThresholds.Default);
+        var decision = matcher.Decide(new RowIdentity(new ReportedIdentity(null, "ｸﾞｴﾝ ﾊﾞﾝ ﾐﾝ", "NGUYENN VAN MINH", new DateOnly(1990, 5, 12), 1, "中央区中央1-2-3", null), KanjiName.BuiltIn));
+        decision.Kind.ShouldBe(MatchKind.Review);
+        decision.ReviewReason.ShouldNotBeNull().ShouldContain("氏名");
+    }
+}
