@@ -125,6 +125,9 @@ public sealed class JpsRowMaker(CityOptions options, Vocabulary vocabulary)
             fields["error_code"] = reason.Code;
             fields["error_text"] = reason.Text;
         }
+        // Nothing but the 4情報 to find the person by: neither number of the row is one the city has for them.
+        if (truth is not null && !(person.CityHasPensionNumber && fields["basic_pension_number"] == person.BasicPensionNumber) && fields["individual_number"].Length == 0)
+            cases.Add("numbers:none");
         return new GeneratedRow(fields, truth, cases);
     }
 

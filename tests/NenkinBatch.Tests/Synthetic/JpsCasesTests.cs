@@ -45,7 +45,7 @@ public class JpsCasesTests(GeneratedCity city) : IClassFixture<GeneratedCity>
             "oaza", "room-number", "suffix-one-side", "suffix-one-side:register", "suffix-one-side:jps",
             "namesake-not-on-file", "namesake-not-on-file:with-number", "namesake-not-on-file:no-number", "maiden-name", "moved-out", "moved-out:new-address",
             "old-address", "old-address:history", "old-address:no-history", "alphabet-swapped", "alphabet-typo", "alphabet-dropped-name", "kana-typo",
-            "wrong-pension-number",
+            "wrong-pension-number", "numbers:none",
         ];
         foreach (var c in expected) cases.ShouldContain(c, c);
     }
@@ -103,6 +103,19 @@ public class JpsCasesTests(GeneratedCity city) : IClassFixture<GeneratedCity>
             checkedRows++;
         }
         checkedRows.ShouldBeGreaterThan(2_500);
+    }
+
+    [Fact]
+    public void NumbersNone_ExactlyTheRowsWithoutANumberTheCityHasForTheirPerson()
+    {
+        var members = Members();
+        var onFile = Rows().Where(r => r.Atena.Length > 0).ToList();
+        foreach (var row in onFile)
+        {
+            var byNumber = row.Jps["個人番号"].Length > 0 || (row.Jps["基礎年金番号"].Length > 0 && row.Jps["基礎年金番号"] == members[row.Atena][1]);
+            row.Has("numbers:none").ShouldBe(!byNumber, $"line {row.Line}");
+        }
+        onFile.Count(r => r.Has("numbers:none")).ShouldBeInRange(20, 200);
     }
 
     [Fact]
