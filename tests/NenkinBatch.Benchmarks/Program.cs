@@ -8,7 +8,9 @@ using NenkinBatch.Runtime;
 //   load-members FILE DB LABEL   loads FILE into DB (SQLite path or PostgreSQL connection string), prints figures
 //   import FILE DB LABEL         imports a JPS list into DB, prints figures
 //   reconcile DB LABEL REPORTDIR reconciles every imported list in DB (dry run, both reports written), prints figures
-//   accuracy TRUTH REPORT        scores a reconciliation report against the generator's truth.csv
+//   accuracy [--register] [--brief] TRUTH REPORT [TRUTH REPORT …]
+//                                scores reconciliation reports against the generator's truth.csv, the pairs summed (--register:
+//                                the 住基 history was synced, residents are on file; --brief: no per-case tables)
 //   micro [BenchmarkDotNet args] the hot functions, measured by BenchmarkDotNet
 //   copy [BenchmarkDotNet args]  the COPY into jps_result, own encoder against NpgsqlBinaryImporter (needs NENKIN_TEST_PG)
 //   copy-interleaved [ROUNDS]    the same COPYs taking turns, outside BenchmarkDotNet (medians and paired ratios)
@@ -22,11 +24,23 @@ switch (args.FirstOrDefault())
         return await MeasureAsync("juki-sync", args[1], args[2], args[3], new NenkinBatch.Jobs.JukiSync.JukiSyncJob(new() { Files = [args[1]], Settle = TimeSpan.Zero }));
     case "reconcile" when args.Length == 4:
         return await MeasureAsync("reconcile", null, args[1], args[2], new NenkinBatch.Jobs.Reconcile.ReconcileJob(new() { ReportDirectory = args[3] }));
-    case "accuracy" when args.Length == 3:
+    case "accuracy" when args.Length >= 3:
     {
-        var accuracy = await NenkinBatch.Synthetic.MatchAccuracy.MeasureAsync(args[1], args[2], NenkinBatch.Synthetic.CityFiles.JpsCsvFile);
+        var register = args.Contains("--register");
+        var brief = args.Contains("--brief");
+        var files = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+        if (files.Count == 0 || files.Count % 2 != 0)
+        {
+            Console.Error.WriteLine("usage: accuracy [--register] [--brief] TRUTH REPORT [TRUTH REPORT …]");
+            return 64;
+        }
+        var parts = new List<NenkinBatch.Synthetic.MatchAccuracy>();
+        for (var i = 0; i < files.Count; i += 2)
+            parts.Add(await NenkinBatch.Synthetic.MatchAccuracy.MeasureAsync(files[i], files[i + 1], NenkinBatch.Synthetic.CityFiles.JpsCsvFile, register));
+        var accuracy = NenkinBatch.Synthetic.MatchAccuracy.Sum(parts);
         Console.WriteLine(accuracy);
-        foreach (var wrong in accuracy.WrongMatches.Take(20)) Console.WriteLine("  wrong: " + wrong);
+        if (!brief) Console.WriteLine(accuracy.Details().TrimStart('\n'));
+        foreach (var wrong in accuracy.WrongMatches.Take(brief ? 10 : 20)) Console.WriteLine("  wrong: " + wrong);
         return 0;
     }
     case "read-juki" when args.Length == 2:

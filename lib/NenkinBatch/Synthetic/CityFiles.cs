@@ -25,6 +25,13 @@ public sealed class CityFiles : IDisposable
 
     public static readonly string[] FollowUpsColumns = ["kind", "atena_number", "history_number", "file", "line", "status"];
 
+    /// <summary>
+    /// truth.csv: per JPS row (source jps, line = data row), the 宛名番号 on the 国民年金 file it is about (empty: nobody on it),
+    /// the cases it exercises (semicolon-separated), and for a row about a resident the file does not have (a relative) their
+    /// 宛名番号 in the 住基 history: once the history is synced they are a person on file too.
+    /// </summary>
+    public static readonly string[] TruthColumns = ["source", "line", "atena_number", "cases", "resident_atena_number"];
+
     private readonly Layout _jpsCsv = Layout.Resolve("jps-result-csv");
     private readonly Layout _jpsFixed = Layout.Resolve("jps-result-fixed");
     private readonly CsvOutput _members;
@@ -54,7 +61,7 @@ public sealed class CityFiles : IDisposable
         _members.Write(MembersCsvReader.Columns);
         _jpsCsvWriter.Write(_jpsCsv.Fields.Select(f => f.Label));
         _followUps.Write(FollowUpsColumns);
-        _truth.Write(["source", "line", "atena_number", "cases"]);
+        _truth.Write(TruthColumns);
         WriteFixed(_jpsFixed.Header!, new Dictionary<string, string>
         {
             ["municipality_code"] = options.MunicipalityCode,
@@ -78,7 +85,7 @@ public sealed class CityFiles : IDisposable
         string[] personFields =
         [
             p.AtenaNumber, p.BasicPensionNumber ?? "", p.Name, p.NameKana, person.BirthCompact, p.Sex.ToString(CultureInfo.InvariantCulture),
-            p.PostalCode ?? "", p.Address, p.AddressSuffix ?? "", "1", "",
+            p.PostalCode ?? "", p.Address, p.AddressSuffix ?? "", p.ResidentStatus.ToString(CultureInfo.InvariantCulture), p.RemovedOn is { } removed ? Compact(removed) : "",
         ];
         var periods = person.Periods.Count == 0 ? [null] : person.Periods.Cast<QualificationRecord?>().ToList();
         foreach (var q in periods)
@@ -108,7 +115,7 @@ public sealed class CityFiles : IDisposable
     }
 
     private void WriteTruth(string source, long line, GeneratedRow row) =>
-        _truth.Write([source, line.ToString(CultureInfo.InvariantCulture), row.TruthAtena ?? "", string.Join(";", row.Cases)]);
+        _truth.Write([source, line.ToString(CultureInfo.InvariantCulture), row.TruthAtena ?? "", string.Join(";", row.Cases), row.ResidentAtena ?? ""]);
 
     private void WriteFixed(RecordSection section, IReadOnlyDictionary<string, string> values)
     {
@@ -120,9 +127,14 @@ public sealed class CityFiles : IDisposable
             var target = _record.AsSpan(field.Offset, field.Length);
             if (field.Width == "full")
             {
-                for (var i = 0; i + 1 < target.Length; i += 2) { target[i] = 0x81; target[i + 1] = 0x40; } // U+3000 in CP932
                 var chars = value.Length > field.Length / 2 ? value[..(field.Length / 2)] : value;
-                TextEncodings.Cp932Strict.GetBytes(chars, target);
+                var written = TextEncodings.Cp932Strict.GetBytes(chars, target);
+                // Padded with U+3000 (0x8140 in CP932) from the text's end: a half-width character in the text (ｰ) leaves one byte, a space.
+                for (var i = written; i < target.Length; i += 2)
+                {
+                    if (i + 1 < target.Length) { target[i] = 0x81; target[i + 1] = 0x40; }
+                    else target[i] = (byte)' ';
+                }
             }
             else
             {

@@ -38,6 +38,7 @@ public sealed class CityGenerator(CityOptions options, Vocabulary? vocabulary = 
         var onFileDraw = new Draw(aboutOnFile, onFile);
         var relativeDraw = new Draw(aboutRelatives, relatives);
         var retired = new RetiredJukiDraws(options);
+        var namesakes = 0;
 
         // Pass 2: the same residents, written.
         using var files = new CityFiles(directory, options);
@@ -56,22 +57,44 @@ public sealed class CityGenerator(CityOptions options, Vocabulary? vocabulary = 
                 {
                     rows = onFileDraw.Take(events, events.Chance(options.DoubleFilingRate));
                     for (var r = 0; r < rows; r++)
-                        files.Jps(jpsMaker.About(events, person, person.AtenaNumber, [.. cases, .. rows > 1 ? ["double-filing"] : Array.Empty<string>()], WrongNumber(events, person, cases)));
+                    {
+                        List<string> rowCases = [.. cases, .. rows > 1 ? ["double-filing"] : Array.Empty<string>()];
+                        var wrongNumber = WrongNumber(events, person, rowCases);
+                        var slips = Slips(files);
+                        var row = jpsMaker.About(events, slips, person, person.AtenaNumber, rowCases, wrongNumber);
+                        // A namesake's row in its place; the person's was still drawn, so that the rows after it stay as they were.
+                        if (slips.Chance(options.NamesakeRowRate)) row = Namesake(slips, person, options.People + 5_000_000 + namesakes++, households, jpsMaker);
+                        files.Jps(row);
+                    }
                 }
                 else if (anyOnFile && person.AgeOn(options.AsOf) >= 20 && relativeDraw.Take(events, false) > 0)
                 {
-                    files.Jps(jpsMaker.About(events, person, null, [.. cases, "relative-not-on-file"]));
+                    files.Jps(jpsMaker.About(events, Slips(files), person, null, [.. cases, "relative-not-on-file"]) with { ResidentAtena = person.AtenaNumber });
                 }
                 retired.Skip(events, person);
                 juki.Resident(person, rows > 0);
             }
         }
         for (var i = 0; i < nobody; i++)
-            files.Jps(jpsMaker.About(events, jpsMaker.Stranger(events, options.People + 1_000_000 + i, households), null, ["nobody-on-file"]));
+            files.Jps(jpsMaker.About(events, Slips(files), jpsMaker.Stranger(events, options.People + 1_000_000 + i, households), null, ["nobody-on-file"]));
         juki.Finish();
         var (history, delta1, delta2) = (files.JukiHistory.Rows, files.JukiDelta(2).Rows, files.JukiDelta(3).Rows);
         files.Dispose(); // the rejected rows still in a shuffle window add their follow-ups
         return new CityCounts(options.People, onFile, files.MemberRows, files.JpsRows, history, delta1, delta2, files.FollowUps);
+    }
+
+    /// <summary>The generator of the slips of the list's next row (<see cref="SplitMix.For"/>).</summary>
+    private SplitMix Slips(CityFiles files) => SplitMix.For(options.Seed, 0x511_95_0F_20_75UL, files.JpsRows + 1);
+
+    /// <summary>
+    /// A row about someone with the person's name, kana, birth date and sex who never lived in the city: another address,
+    /// with a 基礎年金番号 of their own or none. The city has nobody to match it to.
+    /// </summary>
+    private GeneratedRow Namesake(SplitMix slips, SyntheticPerson person, int index, Households households, JpsRowMaker jpsMaker)
+    {
+        var namesake = jpsMaker.Namesake(slips, person, index, households, withNumber: slips.Chance(options.NamesakeNumberRate));
+        var row = jpsMaker.About(slips, slips, namesake, null, ["namesake-not-on-file"]);
+        return row with { Cases = [.. row.Cases, row.Fields["basic_pension_number"].Length > 0 ? "namesake-not-on-file:with-number" : "namesake-not-on-file:no-number"] };
     }
 
     /// <summary>A 基礎年金番号 slip now and then: the number of the next person, so it is on file for someone else.</summary>

@@ -18,7 +18,7 @@ public sealed class Households(CityOptions options, Vocabulary vocabulary)
         var household = 0;
         while (made < options.People)
         {
-            var members = Household(random, household++, made);
+            var members = Household(random, household++, made, newcomers: false);
             if (made + members.Count > options.People) members.RemoveRange(options.People - made, members.Count - (options.People - made));
             made += members.Count;
             yield return members;
@@ -26,7 +26,7 @@ public sealed class Households(CityOptions options, Vocabulary vocabulary)
     }
 
     /// <summary>A household that moves into the city (転入): new 宛名番号 beyond the city's own.</summary>
-    public List<SyntheticPerson> Newcomers(SplitMix random, int householdIndex, int firstIndex) => Household(random, householdIndex, firstIndex);
+    public List<SyntheticPerson> Newcomers(SplitMix random, int householdIndex, int firstIndex) => Household(random, householdIndex, firstIndex, newcomers: true);
 
     /// <summary>
     /// One person new to the register, made to order for a case: a newcomer of a given age, or a baby (age 0, born
@@ -59,17 +59,23 @@ public sealed class Households(CityOptions options, Vocabulary vocabulary)
         };
     }
 
-    private List<SyntheticPerson> Household(SplitMix random, int householdIndex, int firstIndex)
+    /// <param name="newcomers">A household moving in (a delta's 転入): none of them has a history yet, so none has left or changed name.</param>
+    private List<SyntheticPerson> Household(SplitMix random, int householdIndex, int firstIndex, bool newcomers)
     {
+        // What the household and its people have beyond the draws every seed has always made: its own generator's.
+        var own = SplitMix.For(options.Seed, 0x40_05E_401DUL, householdIndex);
         var householdNumber = AtenaNumber.WithCheckDigit((500000000 + householdIndex).ToString("D9", CultureInfo.InvariantCulture));
         var foreign = random.Chance(options.ForeignRate);
         var surname = vocabulary.Surnames.Draw(random);
         var family = foreign ? random.Pick(vocabulary.ForeignFamilies) : null;
-        var address = NewAddress(random);
+        var address = SyntheticAddress.InChomeTown(random, vocabulary);
+        if (own.Chance(options.BanchiTownRate)) address = SyntheticAddress.InBanchiTown(own, vocabulary, options);
         var suffix = random.Chance(options.AddressSuffixRate)
             ? $"{(random.Chance(0.5) ? address.Town.Name : surname.Jps)}{random.Pick(vocabulary.Buildings)}{random.Between(1, 9)}0{random.Between(1, 9)}号室"
             : null;
-        var moved = random.Chance(options.MovedRate) ? NewAddress(random) : null;
+        var moved = random.Chance(options.MovedRate) ? SyntheticAddress.InChomeTown(random, vocabulary) : null;
+        if (moved is not null && own.Chance(options.BanchiTownRate)) moved = SyntheticAddress.InBanchiTown(own, vocabulary, options);
+        var movedInHistory = moved is null || own.Chance(options.OldAddressInHistoryRate);
 
         var kind = random.NextDouble();
         var people = new List<SyntheticPerson>();
@@ -109,6 +115,9 @@ public sealed class Households(CityOptions options, Vocabulary vocabulary)
             var unknownBirth = foreign && random.Chance(options.UnknownBirthRate);
             var ageNow = options.AsOf.Year - birthDate.Year - (options.AsOf.DayOfYear < birthDate.DayOfYear ? 1 : 0);
             var onFile = ageNow >= 20 && (ageNow >= 60 || !random.Chance(options.EmployeeRate));
+            var maiden = !newcomers && !foreign && relationship == "妻" && own.Chance(options.MaidenNameRate)
+                ? JukiHistoryMaker.OtherSurname(own, vocabulary, surname) : null;
+            DateOnly? movedOutOn = !newcomers && onFile && own.Chance(options.MovedOutRate) ? options.AsOf.AddDays(-own.Between(70, 150)) : null;
             var person = new SyntheticPerson
             {
                 Index = index,
@@ -126,6 +135,10 @@ public sealed class Households(CityOptions options, Vocabulary vocabulary)
                 Address = address,
                 AddressSuffix = suffix,
                 OldAddress = moved,
+                OldAddressInHistory = movedInHistory,
+                MaidenSurname = maiden,
+                MovedOutOn = movedOutOn,
+                MovedOutTo = movedOutOn is null ? null : own.Pick(Elsewhere.All),
                 BasicPensionNumber = PensionNumber(index),
                 CityHasPensionNumber = onFile && !random.Chance(options.CityMissingPensionNumberRate),
                 IndividualNumber = random.Chance(options.IndividualNumberRate) ? IndividualNumberOf(index) : null,
@@ -162,8 +175,8 @@ public sealed class Households(CityOptions options, Vocabulary vocabulary)
         person.Periods.Add(new QualificationRecord(acquired, 1, "01", null, null));
     }
 
-    public SyntheticAddress NewAddress(SplitMix random) =>
-        new(random.Pick(vocabulary.Towns), random.Between(1, 5), random.Between(1, 30), random.Between(1, 20));
+    /// <summary>An address anywhere in the city, in a town with 丁目 or a 番地 town.</summary>
+    public SyntheticAddress NewAddress(SplitMix random) => SyntheticAddress.Draw(random, vocabulary, options);
 
     private DateOnly Birth(SplitMix random, int age) => options.AsOf.AddYears(-age).AddDays(-random.Between(1, 364));
 

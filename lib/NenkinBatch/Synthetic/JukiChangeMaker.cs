@@ -25,10 +25,6 @@ public sealed class JukiChangeMaker(CityOptions options, Vocabulary vocabulary, 
     private static readonly (string Code, int Weight)[] Kinds =
         [("30", 45), ("31", 8), ("20", 20), ("21", 3), ("22", 10), ("32", 7), ("33", 6), ("35", 1)];
 
-    /// <summary>Where people move out to: addresses of other cities that do not exist (九丁目).</summary>
-    private static readonly string[] Elsewhere =
-        ["東京都中野区中野九丁目１番１号", "埼玉県さいたま市浦和区高砂九丁目２番３号", "神奈川県横浜市中区本町九丁目４番５号", "大阪府大阪市北区梅田九丁目６番７号"];
-
     private static readonly string[] Abroad = ["アメリカ合衆国", "ベトナム社会主義共和国", "ブラジル連邦共和国"];
 
     public DateOnly ProcessedOn(int run) => options.AsOf.AddDays(run - 1);
@@ -72,7 +68,7 @@ public sealed class JukiChangeMaker(CityOptions options, Vocabulary vocabulary, 
     }
 
     public JukiRow MoveOut(SplitMix random, DeltaStory story, int run) =>
-        Removal(random, story, run, "20", 2, random.Pick(Elsewhere));
+        Removal(random, story, run, "20", 2, random.Pick(Elsewhere.All).Address);
 
     public JukiRow Emigrate(SplitMix random, DeltaStory story, int run) =>
         Removal(random, story, run, "21", 2, random.Pick(Abroad));

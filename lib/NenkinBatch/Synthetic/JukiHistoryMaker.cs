@@ -39,18 +39,22 @@ public sealed class JukiHistoryMaker(CityOptions options, Vocabulary vocabulary)
     public List<JukiRow> History(SplitMix random, SyntheticPerson person, HistoryDemand demand, out JukiSnapshot now)
     {
         var yesterday = options.AsOf.AddDays(-1);
-        var lastDay = demand.LastProcessedOn ?? yesterday;
+        // Someone who left the city: the 20 転出 is the last row, processed a few days after the day they left.
+        var movedOut = person.MovedOutOn is { } left ? left.AddDays(random.Between(0, 3)) : (DateOnly?)null;
+        var lastDay = demand.LastProcessedOn ?? movedOut ?? yesterday;
         var commonName = person.IsForeign && random.Chance(0.3) ? $"{person.Surname.Register}　{person.Given.Kanji}" : null;
 
-        // The changes after the first row, each one that explains something about the person now.
+        // The changes after the first row, each one that explains something about the person now. A mover whose move came
+        // before the history begins has no 転居 from the old address: their history starts where they live.
         var changes = new List<string>();
-        if (person.OldAddress is not null) changes.Add("30");
-        if (!person.IsForeign && person.Relationship == "妻" && random.Chance(options.MaidenNameRate)) changes.Add("31");
+        if (person.OldAddress is not null && person.OldAddressInHistory) changes.Add("30");
+        if (person.MaidenSurname is not null) changes.Add("31");
         if (demand.Support || random.Chance(options.HistorySupportRate)) changes.Add("35");
         if (person.IndividualNumber is not null && (demand.LastReason == "34" || random.Chance(options.NumberChangeRate))) changes.Add("34");
-        var length = Math.Max(Math.Max(person.HistoryLength, demand.MinLength), changes.Count + 1);
+        var ending = movedOut is null ? 0 : 1;
+        var length = Math.Max(Math.Max(person.HistoryLength, demand.MinLength), changes.Count + 1 + ending);
         // The rest: 世帯変更, 職権修正, and for people who did not move since JPS last heard of them, older moves within the city.
-        while (changes.Count < length - 1)
+        while (changes.Count < length - 1 - ending)
             changes.Add(random.NextDouble() switch { < 0.3 when person.OldAddress is null => "30", < 0.65 => "32", _ => "33" });
         for (var i = changes.Count - 1; i > 0; i--)
         {
@@ -59,6 +63,7 @@ public sealed class JukiHistoryMaker(CityOptions options, Vocabulary vocabulary)
         }
         if (demand.LastReason is { } lastReason && changes.IndexOf(lastReason) is var at and >= 0)
             (changes[at], changes[^1]) = (changes[^1], changes[at]);
+        if (movedOut is not null) changes.Add("20");
 
         // 履歴番号 1: born here, or moved in (from abroad, for some foreign residents).
         string entryReason;
@@ -76,7 +81,7 @@ public sealed class JukiHistoryMaker(CityOptions options, Vocabulary vocabulary)
         else
         {
             entryReason = person.IsForeign && random.Chance(options.ForeignFromAbroadRate) ? "11" : "10";
-            var recent = random.Chance(options.RecentEntryRate);
+            var recent = random.Chance(options.RecentEntryRate) && movedOut is null;
             var from = Later(person.BirthDate, recent ? options.AsOf.AddDays(-90) : options.AsOf.AddYears(-50));
             var to = Earlier(lastDay, recent ? options.AsOf.AddDays(-10) : options.AsOf.AddDays(-120));
             entryChanged = Day(random, from, to);
@@ -92,7 +97,7 @@ public sealed class JukiHistoryMaker(CityOptions options, Vocabulary vocabulary)
         Array.Sort(processed);
         if (processed.Length > 0)
         {
-            if (demand.LastProcessedOn is not null) processed[^1] = lastDay;
+            if (demand.LastProcessedOn is not null || movedOut is not null) processed[^1] = lastDay;
             else if (demand.LastReason == "34") processed[^1] = Day(random, Later(processed[^1], NumbersExist), lastDay);
             else if (random.Chance(options.RecentChangeRate)) processed[^1] = Day(random, Later(processed[^1], options.AsOf.AddDays(-120)), lastDay);
         }
@@ -105,6 +110,7 @@ public sealed class JukiHistoryMaker(CityOptions options, Vocabulary vocabulary)
         }
         if (demand.BackDatedLast && changed.Length >= 2)
             changed[^1] = Later(changed[^2].AddDays(-random.Between(1, 30)), entryChanged);
+        if (movedOut is not null) changed[^1] = person.MovedOutOn!.Value;
 
         // The snapshots, from now back to the first row.
         var snapshots = new JukiSnapshot[length];
@@ -120,7 +126,8 @@ public sealed class JukiHistoryMaker(CityOptions options, Vocabulary vocabulary)
             snapshots[i - 1] = changes[i - 1] switch
             {
                 "30" => after.WithAddress(person.OldAddress ?? EarlierAddress(random, after), null),
-                "31" => after.WithSurname(person, OtherSurname(random, vocabulary, person.Surname)),
+                "31" => after.WithSurname(person, person.MaidenSurname!),
+                "20" => after with { ResidentStatus = 1, MovedOutTo = null, RemovedOn = null },
                 "32" => after with { HouseholdNumber = FormerHousehold(person, households++), Relationship = after.Relationship == "世帯主" ? "子" : after.Relationship },
                 "33" => after with { AddressSuffix = after.AddressSuffix is null ? $"{random.Pick(vocabulary.Buildings)}{random.Between(1, 9)}0{random.Between(1, 9)}号室" : null },
                 "34" => after with { IndividualNumber = Households.IndividualNumberOf(person.Index + (long)FormerNumberOffset) },
@@ -143,7 +150,7 @@ public sealed class JukiHistoryMaker(CityOptions options, Vocabulary vocabulary)
     private SyntheticAddress EarlierAddress(SplitMix random, JukiSnapshot after)
     {
         SyntheticAddress address;
-        do address = new SyntheticAddress(random.Pick(vocabulary.Towns), random.Between(1, 5), random.Between(1, 30), random.Between(1, 20));
+        do address = SyntheticAddress.Draw(random, vocabulary, options);
         while (address.Register == after.Address);
         return address;
     }

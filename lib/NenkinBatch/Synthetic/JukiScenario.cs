@@ -76,8 +76,8 @@ public sealed class JukiScenario
     private static readonly (JukiCase Case, Func<SyntheticPerson, DateOnly, bool> Eligible, int Delta1, int Delta2)[] Cases =
     [
         (JukiCase.NewestHistoryRow, (_, _) => true, 0, 0),
-        (JukiCase.WindowEdgeInside, (p, _) => p.HasOpenQualification && p.OldAddress is not null, 0, 0),
-        (JukiCase.WindowEdgeOutside, (p, _) => p.HasOpenQualification && p.OldAddress is not null, 0, 0),
+        (JukiCase.WindowEdgeInside, (p, _) => p.HasOpenQualification && p.OldAddress is not null && p.OldAddressInHistory, 0, 0),
+        (JukiCase.WindowEdgeOutside, (p, _) => p.HasOpenQualification && p.OldAddress is not null && p.OldAddressInHistory, 0, 0),
         (JukiCase.RecentTransferIn, (p, asOf) => !p.OnFile && p.BirthUnknownCompact is null && p.AgeOn(asOf) is >= 21 and <= 58, 0, 0),
         (JukiCase.HistoryNumberChange, (p, _) => p.IndividualNumber is not null, 0, 0),
         (JukiCase.HistoryBackDated, (p, asOf) => p.AgeOn(asOf) >= 30, 0, 0),
@@ -115,9 +115,13 @@ public sealed class JukiScenario
         _random = new SplitMix(options.Seed ^ 0xCA5E_5CE7_A210UL);
     }
 
-    /// <summary>First pass: the resident may take a case not given yet to someone (each case replaces its choice with chance 1/eligible-so-far).</summary>
+    /// <summary>
+    /// First pass: the resident may take a case not given yet to someone (each case replaces its choice with chance 1/eligible-so-far).
+    /// Someone who left the city has their story told by the history (a 20 転出 last) and takes no case.
+    /// </summary>
     public void Consider(SyntheticPerson person)
     {
+        if (person.MovedOutOn is not null) return;
         for (var c = 0; c < Cases.Length; c++)
         {
             if (_byPerson.ContainsKey(person.Index) || !Cases[c].Eligible(person, _asOf)) continue;

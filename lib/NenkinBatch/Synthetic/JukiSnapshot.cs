@@ -32,7 +32,7 @@ public sealed record JukiSnapshot
     public string? Nationality { get; init; }
     public required string MunicipalityCode { get; init; }
 
-    /// <summary>The person as they are now: for someone on the 国民年金 file, what members.csv says of them.</summary>
+    /// <summary>The person as they are now (for someone who left, as the register keeps them): for someone on the 国民年金 file, what members.csv says of them.</summary>
     public static JukiSnapshot Of(SyntheticPerson person, string municipalityCode, string? commonName) => new()
     {
         AtenaNumber = person.AtenaNumber,
@@ -45,6 +45,9 @@ public sealed record JukiSnapshot
         BirthDateUnknown = person.BirthUnknownText,
         Sex = person.Sex,
         ResidentKind = person.IsForeign ? 2 : 1,
+        ResidentStatus = person.ResidentStatus,
+        MovedOutTo = person.MovedOutTo?.Address,
+        RemovedOn = person.MovedOutOn,
         PostalCode = person.Address.Town.PostalCode,
         Address = person.Address.Register,
         AddressSuffix = person.AddressSuffix,

@@ -46,7 +46,7 @@ public sealed class JukiStories
     {
         var @case = _scenario.CaseOf(person);
         var history = _history.History(_random, person, Demand(@case), out var now);
-        if (@case == JukiCase.None && hasJpsRows && !_supportPlaced && !now.DisclosureBlock && _supportSkip-- <= 0)
+        if (@case == JukiCase.None && hasJpsRows && !_supportPlaced && !now.DisclosureBlock && now.ResidentStatus == 1 && _supportSkip-- <= 0)
         {
             @case = JukiCase.SupportWithJpsRows;
             _supportPlaced = true;

@@ -1,39 +1,7 @@
 using NenkinBatch.Domain;
-using NenkinBatch.Domain.Text;
 using NenkinBatch.Formats.Members;
 
 namespace NenkinBatch.Synthetic;
-
-public enum NumberStyle
-{
-    /// <summary>１丁目２番３号</summary>
-    Banchi,
-    /// <summary>１－２－３</summary>
-    Hyphen,
-    /// <summary>一丁目２番地３</summary>
-    KanjiChome,
-}
-
-/// <summary>An address of the synthetic city (千葉県千葉市), writable in the forms real files use.</summary>
-public sealed record SyntheticAddress(Town Town, int Chome, int Ban, int Go)
-{
-    private const string KanjiDigits = "〇一二三四五六七八九";
-
-    /// <summary>How the register writes it: full prefecture and city, full-width digits, 丁目/番/号.</summary>
-    public string Register => Write(NumberStyle.Banchi, prefecture: true, city: true);
-
-    public string Write(NumberStyle style, bool prefecture, bool city)
-    {
-        var prefix = (prefecture ? "千葉県" : "") + (city || prefecture ? "千葉市" : "") + Town.Ward + Town.Name;
-        var numbers = style switch
-        {
-            NumberStyle.Banchi => $"{Chome}丁目{Ban}番{Go}号",
-            NumberStyle.Hyphen => $"{Chome}-{Ban}-{Go}",
-            _ => $"{KanjiDigits[Chome]}丁目{Ban}番地{Go}",
-        };
-        return KanaWidth.ToFullWidthAscii(prefix + numbers);
-    }
-}
 
 /// <summary>One synthetic resident: who they are in the register, in the city's pension file, and to JPS.</summary>
 public sealed class SyntheticPerson
@@ -55,6 +23,16 @@ public sealed class SyntheticPerson
     public string? AddressSuffix { get; set; }
     /// <summary>Where the person lived before a move the register and the city know of, and JPS may not.</summary>
     public SyntheticAddress? OldAddress { get; init; }
+    /// <summary>
+    /// The 転居 from <see cref="OldAddress"/> is in the register's history; if not, the move came before the history begins
+    /// and the history starts at today's address.
+    /// </summary>
+    public bool OldAddressInHistory { get; init; } = true;
+    /// <summary>The surname before a 31 氏名変更 the history holds (a wife's maiden name).</summary>
+    public Surname? MaidenSurname { get; init; }
+    /// <summary>The day the person left the city (a 20 転出, the history's last row), and where to: the register keeps them as 転出.</summary>
+    public DateOnly? MovedOutOn { get; init; }
+    public Elsewhere? MovedOutTo { get; init; }
     public required string BasicPensionNumber { get; init; }
     public required bool CityHasPensionNumber { get; init; }
     public string? IndividualNumber { get; init; }
@@ -65,6 +43,9 @@ public sealed class SyntheticPerson
     public required int HistoryLength { get; init; }
 
     public bool IsForeign => ForeignFamily is not null;
+
+    /// <summary>住民状態: 1 住民, 2 転出.</summary>
+    public int ResidentStatus => MovedOutOn is null ? 1 : 2;
 
     /// <summary>On the city's 国民年金 file with a 資格 period not lost: what the 住基 follow-ups ask about.</summary>
     public bool HasOpenQualification => OnFile && Periods.Exists(q => q.LostOn is null);
@@ -79,5 +60,5 @@ public sealed class SyntheticPerson
 
     public PersonRecord ToPersonRecord() => new(
         AtenaNumber, CityHasPensionNumber ? BasicPensionNumber : null, RegisterName, RegisterKana,
-        BirthUnknownCompact is null ? BirthDate : null, BirthUnknownCompact, Sex, Address.Town.PostalCode, Address.Register, AddressSuffix, 1, null);
+        BirthUnknownCompact is null ? BirthDate : null, BirthUnknownCompact, Sex, Address.Town.PostalCode, Address.Register, AddressSuffix, ResidentStatus, MovedOutOn);
 }

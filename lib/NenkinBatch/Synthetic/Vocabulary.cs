@@ -9,7 +9,8 @@ public sealed record GivenName(string Kanji, string Kana);
 
 public sealed record ForeignPart(string Alphabet, string Kana, string KanaVariant, string Nationality);
 
-public sealed record Town(string Ward, string Name, string PostalCode);
+/// <summary>A town of the city: with 丁目 (中央１丁目２番３号), or written 町名＋番地 (<paramref name="Banchi"/>: 土気町３７番地２９).</summary>
+public sealed record Town(string Ward, string Name, string PostalCode, bool Banchi = false);
 
 /// <summary>Items drawn by weight.</summary>
 public sealed class Weighted<T>(IReadOnlyList<(T Item, int Weight)> entries)
@@ -44,7 +45,10 @@ public sealed class Vocabulary
     public required Weighted<GivenName> FemaleNames { get; init; }
     public required IReadOnlyList<ForeignPart> ForeignFamilies { get; init; }
     public required IReadOnlyList<ForeignPart> ForeignGiven { get; init; }
+    /// <summary>Towns with 丁目.</summary>
     public required IReadOnlyList<Town> Towns { get; init; }
+    /// <summary>Towns written 町名＋番地, no 丁目 (土気町, 園生町 …).</summary>
+    public required IReadOnlyList<Town> BanchiTowns { get; init; }
     public required IReadOnlyList<string> Buildings { get; init; }
 
     /// <summary>Other names with the same reading, by reading: the kanji a clerk might write by mistake.</summary>
@@ -66,6 +70,7 @@ public sealed class Vocabulary
             ForeignFamilies = foreign.Where(r => r[0] == "family").Select(r => new ForeignPart(r[1], r[2], r[3], r[4])).ToList(),
             ForeignGiven = foreign.Where(r => r[0] == "given").Select(r => new ForeignPart(r[1], r[2], r[3], "")).ToList(),
             Towns = Rows("towns.tsv").Select(r => new Town(r[0], r[1], r[2])).ToList(),
+            BanchiTowns = Rows("banchi-towns.tsv").Select(r => new Town(r[0], r[1], r[2], Banchi: true)).ToList(),
             Buildings = Rows("buildings.tsv").Select(r => r[0]).ToList(),
             Homophones = male.Concat(female).Select(g => g.Item1)
                 .GroupBy(g => g.Kana, StringComparer.Ordinal)

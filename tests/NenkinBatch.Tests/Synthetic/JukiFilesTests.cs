@@ -45,20 +45,25 @@ public class JukiFilesTests(GeneratedCity city) : IClassFixture<GeneratedCity>
             lengths.Add(rows.Count);
             rows[0].ChangeReason.ShouldBeOneOf("10", "11", "12");
             rows[0].BecameResidentOn.ShouldBe(rows[0].ChangedOn);
-            rows.ShouldAllBe(r => r.BecameResidentOn == rows[0].ChangedOn && r.ResidentStatus == 1 && r.ChangedOn <= r.ProcessedOn && r.ProcessedOn < AsOf);
+            rows.ShouldAllBe(r => r.BecameResidentOn == rows[0].ChangedOn && r.ChangedOn <= r.ProcessedOn && r.ProcessedOn < AsOf);
+            // A resident throughout, but for someone who left: a 20 転出 ends their history.
+            rows.SkipLast(1).ShouldAllBe(r => r.ResidentStatus == 1 && r.ChangeReason != "20");
+            if (rows[^1].ChangeReason == "20") (rows[^1].ResidentStatus, rows[^1].RemovedOn).ShouldBe((2, rows[^1].ChangedOn), person.Key);
+            else rows[^1].ResidentStatus.ShouldBe(1);
             for (var i = 1; i < rows.Count; i++)
             {
                 rows[i].ProcessedOn.ShouldBeGreaterThanOrEqualTo(rows[i - 1].ProcessedOn, person.Key);
-                rows[i].ChangeReason.ShouldBeOneOf("30", "31", "32", "33", "34", "35");
+                rows[i].ChangeReason.ShouldBeOneOf("20", "30", "31", "32", "33", "34", "35");
                 if (rows[i - 1].DisclosureBlock) rows[i].DisclosureBlock.ShouldBeTrue();
                 rows[i].DisclosureBlock.ShouldBe(rows[i - 1].DisclosureBlock || rows[i].ChangeReason == "35");
             }
             if (!files.Members.TryGetValue(person.Key, out var member)) continue;
             var last = person.First(l => l.Number == rows.Count).Raw;
             var m = member.Fields;
-            (last["氏名"], last["氏名フリガナ"], last["生年月日"], last["性別"], last["郵便番号"], last["住所"], last["方書"], last["個人番号"])
-                .ShouldBe((m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[16]), person.Key);
+            (last["氏名"], last["氏名フリガナ"], last["生年月日"], last["性別"], last["郵便番号"], last["住所"], last["方書"], last["住民状態"], last["消除年月日"], last["個人番号"])
+                .ShouldBe((m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9], m[10], m[16]), person.Key);
         }
+        files.History.Count(l => l.Reason == "20").ShouldBeInRange(30, 200); // a hundredth of the people on file left
         lengths.Average().ShouldBeInRange(2.8, 3.4);
         lengths.Max().ShouldBeGreaterThanOrEqualTo(5);
         files.History.Where(l => l.Number == 1).Select(l => l.Reason).Distinct().ShouldBe(["10", "11", "12"], ignoreOrder: true);
@@ -85,29 +90,51 @@ public class JukiFilesTests(GeneratedCity city) : IClassFixture<GeneratedCity>
                     case "33": changed.ShouldBe(["方書"]); break;
                     case "34": changed.ShouldBe(["個人番号"]); IndividualNumber.Parse(after["個人番号"]).Ok.ShouldBeTrue(); break;
                     case "35": changed.ShouldBe(["支援措置"]); after["支援措置"].ShouldBe("1"); break;
+                    case "20": changed.ShouldBe(["住民状態", "転出先住所", "消除年月日"], ignoreOrder: true); after["住民状態"].ShouldBe("2"); break;
                 }
                 if (rows[i].Row!.ChangedOn < rows[i - 1].Row!.ChangedOn) backDated++;
             }
         }
         backDated.ShouldBeGreaterThan(10);
-        foreach (var reason in new[] { "30", "31", "32", "33", "34", "35" }) files.History.ShouldContain(l => l.Reason == reason, reason);
+        foreach (var reason in new[] { "20", "30", "31", "32", "33", "34", "35" }) files.History.ShouldContain(l => l.Reason == reason, reason);
 
-        // Who moved since JPS last heard of them (JPS keeps the old address) has a 転居 from there to where they live now.
-        var movers = new Households(GeneratedCity.Options, Vocabulary.BuiltIn).Generate(new SplitMix(GeneratedCity.Options.Seed))
-            .SelectMany(h => h).Where(p => p.OldAddress is not null).ToList();
-        movers.Count.ShouldBeGreaterThan(100);
+        // Who moved since JPS last heard of them (JPS keeps the old address) has a 転居 from there to where they live now; but
+        // some moved before the history begins: their history starts where they live, and the old address is nowhere in it.
+        var people = new Households(GeneratedCity.Options, Vocabulary.BuiltIn).Generate(new SplitMix(GeneratedCity.Options.Seed)).SelectMany(h => h).ToList();
+        var movers = people.Where(p => p.OldAddress is not null).ToList();
+        movers.Count(p => p.OldAddressInHistory).ShouldBeGreaterThan(100);
+        movers.Count(p => !p.OldAddressInHistory).ShouldBeGreaterThan(20);
         foreach (var mover in movers)
         {
             var rows = byPerson[mover.AtenaNumber];
             var move = rows.FindIndex(l => l.Reason == "30");
+            if (!mover.OldAddressInHistory)
+            {
+                rows.ShouldAllBe(l => l["住所"] == mover.Address.Register, mover.AtenaNumber);
+                continue;
+            }
             move.ShouldBeGreaterThan(0);
             rows[move - 1]["住所"].ShouldBe(mover.OldAddress!.Register);
             rows[move]["住所"].ShouldBe(mover.Address.Register);
         }
-        // Married women with a maiden name: the 31 changes the surname only.
+        // Married women with a maiden name: the 31 changes the surname only, from the maiden name to the name now.
         var maiden = files.History.Where(l => l.Reason == "31").ToList();
         maiden.Count.ShouldBeGreaterThan(100);
         maiden.ShouldAllBe(l => l["性別"] == "2" && l["続柄"] == "妻");
+        foreach (var wife in people.Where(p => p.MaidenSurname is not null))
+        {
+            var rows = byPerson[wife.AtenaNumber];
+            var change = rows.FindIndex(l => l.Reason == "31");
+            change.ShouldBeGreaterThan(0, wife.AtenaNumber);
+            rows[change - 1]["氏名フリガナ"].ShouldBe($"{wife.MaidenSurname!.Kana}　{wife.Given.Kana}");
+            rows[change]["氏名フリガナ"].ShouldBe($"{wife.Surname.Kana}　{wife.Given.Kana}");
+        }
+        // Who left the city: the 20 on the day they left, to another city, after everything else.
+        foreach (var left in people.Where(p => p.MovedOutOn is not null))
+        {
+            var last = byPerson[left.AtenaNumber][^1];
+            (last.Reason, last.Row!.ChangedOn, last["転出先住所"]).ShouldBe(("20", left.MovedOutOn!.Value, left.MovedOutTo!.Address));
+        }
     }
 
     [Fact]
