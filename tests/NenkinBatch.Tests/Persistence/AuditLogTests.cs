@@ -45,12 +45,13 @@ public class AuditLogTests
         }
         written.ShouldBe([
             "load-members person", "load-members person_individual_number", "load-members qualification",
+            "juki-sync person",
             "import jps_result_file",
             "reconcile person", "reconcile qualification", "reconcile jps_filing_processed",
             "reconcile-undo person", "reconcile-undo qualification", "reconcile-undo jps_filing_processed",
         ], ignoreOrder: true);
         (await database.RowsAsync("SELECT job, action FROM audit_log WHERE record_key = '121002/person/1000001380' ORDER BY audit_id"))
-            .ShouldBe(["load-members|INSERT", "reconcile|UPDATE", "reconcile-undo|UPDATE"]);
+            .ShouldBe(["load-members|INSERT", "juki-sync|UPDATE", "reconcile|UPDATE", "reconcile-undo|UPDATE"]);
     }
 
     [Theory]

@@ -10,10 +10,10 @@ public class JukiSyncJobTests
     private static readonly ManualClock Day1 = new(new DateTimeOffset(2026, 10, 3, 1, 0, 0, TimeSpan.Zero));
 
     internal static async Task<(InProcess.Run Run, Dictionary<string, long> Counts)> SyncAsync(TestDatabase database, string[] files, int gapDays = 3,
-        bool dryRun = false, int chunkSize = 5000, TimeProvider? clock = null)
+        bool dryRun = false, int chunkSize = 5000, TimeProvider? clock = null, string? reportDirectory = null)
     {
         var settings = database.Settings(chunkSize);
-        var job = new JukiSyncJob(new JukiSyncOptions { Files = files, GapFollowUpDays = gapDays, Settle = TimeSpan.Zero, Clock = clock ?? Day1 });
+        var job = new JukiSyncJob(new JukiSyncOptions { Files = files, GapFollowUpDays = gapDays, Settle = TimeSpan.Zero, Clock = clock ?? Day1, ReportDirectory = reportDirectory });
         var run = await InProcess.RunAsync(job, settings, dryRun, clock: clock ?? Day1);
         run.Summary.ShouldNotBeNull(run.Error);
         using var summary = JsonDocument.Parse(run.Summary);
