@@ -20,7 +20,7 @@ public sealed class ComparisonForms
         if (address is { Length: > 0 })
         {
             var parsed = AddressCanon.Parse(address);
-            AddressPlace = parsed.Place;
+            AddressPlace = parsed.Town;
             AddressCanonical = parsed.Canonical;
             AddressSuffix = SuffixKey(separateSuffix ?? parsed.Suffix);
         }
