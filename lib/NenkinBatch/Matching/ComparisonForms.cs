@@ -20,8 +20,11 @@ public sealed class ComparisonForms
         if (address is { Length: > 0 })
         {
             var parsed = AddressCanon.Parse(address);
-            AddressPlace = parsed.Town;
-            AddressCanonical = parsed.Canonical;
+            if (parsed.Canonical.Length > 0)
+            {
+                (AddressCanonical, AddressPlace, AddressTown) = (parsed.Canonical, parsed.Area, parsed.Town);
+                (AddressCity, AddressWard) = (parsed.City, parsed.Ward);
+            }
             AddressSuffix = SuffixKey(separateSuffix ?? parsed.Suffix);
         }
     }
@@ -29,8 +32,14 @@ public sealed class ComparisonForms
     public KanaForms Kana { get; }
     public KanjiKey? Kanji { get; }
     public string? Alphabet { get; }
-    public string? AddressPlace { get; }
+    /// <summary>The town and every house number (<see cref="AddressKey.Canonical"/>); null for no address.</summary>
     public string? AddressCanonical { get; }
+    /// <summary>The town and its 丁目 or 番地 (<see cref="AddressKey.Area"/>).</summary>
+    public string? AddressPlace { get; }
+    public string? AddressTown { get; }
+    /// <summary>The city and ward where written (null where left out).</summary>
+    public string? AddressCity { get; }
+    public string? AddressWard { get; }
     public string? AddressSuffix { get; }
 
     /// <summary>A 方書 for comparison: NFKC, no spaces, dash forms alike.</summary>
