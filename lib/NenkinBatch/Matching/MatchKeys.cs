@@ -25,7 +25,8 @@ public readonly struct MatchKeys
     public readonly int AddressCanonical, AddressPlace, AddressTown;
     /// <summary>The city and ward, 0 where left out: compared only where both sides write one.</summary>
     public readonly int AddressCity, AddressWard;
-    public readonly int AddressSuffix;
+    /// <summary>The 方書, and the room number it ends with (0 if none; equal to the 方書's own when it is the number alone).</summary>
+    public readonly int AddressSuffix, AddressRoom;
     /// <summary>The birth date's day number, or -1 for a 不詳 date (which then has only its year and perhaps its month).</summary>
     public readonly int BirthDay;
     public readonly short BirthYear;
@@ -77,7 +78,7 @@ public readonly struct MatchKeys
         }
         if (suffix is not null)
         {
-            AddressSuffix = Id(suffix);
+            (AddressSuffix, AddressRoom) = (Id(suffix), Id(forms.AddressRoom));
             flags |= SuffixFlag;
         }
         BirthDay = birth.Date is { } date ? date.DayNumber : -1;

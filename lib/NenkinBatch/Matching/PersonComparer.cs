@@ -105,8 +105,7 @@ public sealed class PersonComparer
         if (jps.HasAddress && city.HasAddress)
         {
             address = CompareAddress(jps, city);
-            if (jps.HasSuffix && city.HasSuffix)
-                suffix = jps.AddressSuffix == city.AddressSuffix ? AddressSuffixLevel.Equal : AddressSuffixLevel.Different;
+            if (jps.HasSuffix && city.HasSuffix) suffix = CompareSuffix(jps, city);
         }
         return new Levels(pensionNumber, individualNumber, kana, kanji, alphabet, birth, sex, address, suffix);
     }
@@ -158,6 +157,14 @@ public sealed class PersonComparer
             : jps.AddressTown == city.AddressTown ? AddressLevel.SameTown : AddressLevel.Different;
 
         static bool Agree(int jps, int city) => jps == 0 || city == 0 || jps == city;
+    }
+
+    /// <summary>The 方書: equal once normalised; or, where one side's is its room number alone (`1-2-3-304`), by the room number.</summary>
+    private static AddressSuffixLevel CompareSuffix(in MatchKeys jps, in MatchKeys city)
+    {
+        if (jps.AddressSuffix == city.AddressSuffix) return AddressSuffixLevel.Equal;
+        var roomOnly = (jps.AddressRoom != 0 && jps.AddressSuffix == jps.AddressRoom) || (city.AddressRoom != 0 && city.AddressSuffix == city.AddressRoom);
+        return roomOnly && city.AddressRoom != 0 && jps.AddressRoom == city.AddressRoom ? AddressSuffixLevel.Equal : AddressSuffixLevel.Different;
     }
 
     /// <summary>A 不詳 birth date matches only on its known parts; a one-day or one-digit slip is "near".</summary>

@@ -255,6 +255,18 @@ public class AddressCanonTests
         (key.City, key.Ward, key.Town, key.Numbers, key.Suffix).ShouldBe((city, ward, town, numbers, suffix));
     }
 
+    // The 方書, compared apart and weakly: a room number alone meets the building's room; left out on a side, no difference.
+    [Theory]
+    [InlineData("緑区土気町9番24号　パークサイド緑 346号室", "パークサイド緑３４６", AddressSuffixLevel.Equal)]
+    [InlineData("緑区土気町9-24-346", "パークサイド緑346号室", AddressSuffixLevel.Equal)]          // the room number alone
+    [InlineData("緑区土気町9-24 346号室", "パークサイド緑346号室", AddressSuffixLevel.Equal)]
+    [InlineData("緑区土気町9-24-347", "パークサイド緑346号室", AddressSuffixLevel.Different)]
+    [InlineData("緑区土気町9-24　パークサイド緑 202", "パークサイド緑346号室", AddressSuffixLevel.Different)]
+    [InlineData("緑区土気町9-24　ハイツ緑 346", "パークサイド緑346号室", AddressSuffixLevel.Different)] // another building, same room
+    [InlineData("緑区土気町9-24", "パークサイド緑346号室", AddressSuffixLevel.Missing)]
+    public void Suffix_Levels(string jps, string citySuffix, AddressSuffixLevel expected) =>
+        Compare(jps, "千葉県千葉市緑区土気町９番２４号", citySuffix).AddressSuffix.ShouldBe(expected);
+
     [Fact]
     public void FoldWidth_IsNfkcWhereverItFolds()
     {
