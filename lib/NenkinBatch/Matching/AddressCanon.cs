@@ -188,7 +188,7 @@ public static class AddressCanon
                 }
                 else if (c == '号')
                 {
-                    rest = k + 1;
+                    (rest, marked) = (k + 1, true); // 1-2-101号: a 号 of a hundred, said so
                     break;
                 }
                 else if ((IsDash(c) || IsNo(c)) && IsNumeralAt(s, k + 1)) k++;

@@ -132,6 +132,7 @@ public class AddressCanonTests
     [InlineData("狛江市中和泉　５－２８－２７　パレス中和泉", "狛江市中和泉5-28-27")]             // a space before the number is no 方書
     [InlineData("町田市小山田桜台２－４－１０号棟", "町田市小山田桜台2-4")]                       // 号棟: a building, not a 号
     [InlineData("土気町40-8-101", "土気町40番地8")]                                              // three bare numbers, a room of 100+
+    [InlineData("中央区中央1-2-101号", "中央区中央1丁目2番101号")]                                // … unless 号 says it is a 号
     [InlineData("文京区小石川1ビル名", "文京区小石川1丁目")]
     public void Suffix_SplitOff(string a, string b) => BothWays(a, b, AddressLevel.Equal);
 
