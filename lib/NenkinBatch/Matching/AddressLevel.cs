@@ -1,13 +1,18 @@
 namespace NenkinBatch.Matching;
 
-/// <summary>How a row's address compared with the person's, both in canonical form (see <see cref="AddressCanon"/>).</summary>
+/// <summary>
+/// How a row's address compared with the person's, both in canonical form (see <see cref="AddressCanon"/>). A city or ward
+/// written on both sides and different makes any address <c>Different</c>; one left out on a side is not compared.
+/// </summary>
 public enum AddressLevel : sbyte
 {
-    /// <summary>The row has no address.</summary>
+    /// <summary>A side has no address.</summary>
     Missing = -1,
-    /// <summary>Place and house number equal once canonical.</summary>
+    /// <summary>Town and every house number equal once canonical.</summary>
     Equal,
-    /// <summary>The same place (town and 丁目 written before the number), another house number.</summary>
+    /// <summary>The same town and 丁目 (or, in a town without 丁目, the same 番地), another number after it: a neighbour.</summary>
     SamePlace,
+    /// <summary>The same town, another 丁目 or 番地.</summary>
+    SameTown,
     Different,
 }

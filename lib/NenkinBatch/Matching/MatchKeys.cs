@@ -21,7 +21,12 @@ public readonly struct MatchKeys
     public readonly int KanjiWithoutVariationSelectors, KanjiVariantFolded;
     /// <summary>The 基礎年金番号 and the 個人番号 digest.</summary>
     public readonly int PensionNumber, NumberDigest;
-    public readonly int AddressCanonical, AddressPlace, AddressSuffix;
+    /// <summary>The address: town and every house number, town and 丁目 (or 番地), the town; see <see cref="AddressKey"/>.</summary>
+    public readonly int AddressCanonical, AddressPlace, AddressTown;
+    /// <summary>The city and ward, 0 where left out: compared only where both sides write one.</summary>
+    public readonly int AddressCity, AddressWard;
+    /// <summary>The 方書, and the room number it ends with (0 if none; equal to the 方書's own when it is the number alone).</summary>
+    public readonly int AddressSuffix, AddressRoom;
     /// <summary>The birth date's day number, or -1 for a 不詳 date (which then has only its year and perhaps its month).</summary>
     public readonly int BirthDay;
     public readonly short BirthYear;
@@ -41,7 +46,7 @@ public readonly struct MatchKeys
             return lastId;
         }
         var (kana, kanji, alphabet) = (forms.Kana, forms.Kanji, forms.Alphabet);
-        var (canonical, place, suffix) = (forms.AddressCanonical, forms.AddressPlace, forms.AddressSuffix);
+        var (canonical, suffix) = (forms.AddressCanonical, forms.AddressSuffix);
         (KanaRaw, KanaWidth, KanaSmall, KanaLoose) = (Id(kana.Raw), Id(kana.Width), Id(kana.Small), Id(kana.Loose));
         byte flags = 0;
         if (alphabet is not null)
@@ -67,12 +72,13 @@ public readonly struct MatchKeys
         }
         if (canonical is not null)
         {
-            (AddressCanonical, AddressPlace) = (Id(canonical), Id(place));
+            (AddressCanonical, AddressPlace, AddressTown) = (Id(canonical), Id(forms.AddressPlace), Id(forms.AddressTown));
+            (AddressCity, AddressWard) = (Id(forms.AddressCity), Id(forms.AddressWard));
             flags |= AddressFlag;
         }
         if (suffix is not null)
         {
-            AddressSuffix = Id(suffix);
+            (AddressSuffix, AddressRoom) = (Id(suffix), Id(forms.AddressRoom));
             flags |= SuffixFlag;
         }
         BirthDay = birth.Date is { } date ? date.DayNumber : -1;

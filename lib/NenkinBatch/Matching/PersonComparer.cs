@@ -35,7 +35,8 @@ public sealed class PersonComparer
         FieldLevels.Of(LevelField.Sex, "sex", "性別",
             (SexLevel.Agrees, "agree", "一致"), (SexLevel.Differs, "disagree", "不一致")),
         FieldLevels.Of(LevelField.Address, "address", "住所",
-            (AddressLevel.Equal, "Equal", "(正規化後)一致"), (AddressLevel.SamePlace, "SamePlace", "町名一致"), (AddressLevel.Different, "Different", "不一致")),
+            (AddressLevel.Equal, "Equal", "(正規化後)一致"), (AddressLevel.SamePlace, "SamePlace", "丁目・番地まで一致"),
+            (AddressLevel.SameTown, "SameTown", "町名のみ一致"), (AddressLevel.Different, "Different", "不一致")),
         FieldLevels.Of(LevelField.AddressSuffix, "address_suffix", "方書",
             (AddressSuffixLevel.Equal, "Equal", "一致"), (AddressSuffixLevel.Different, "Different", "不一致")),
     ]);
@@ -104,12 +105,10 @@ public sealed class PersonComparer
         else if (jps.HasAlphabet) kanji = KanjiLevel.Different;
         var birth = CompareBirth(row.Reported.BirthDate, city);
         var sex = jps.Sex == city.Sex ? SexLevel.Agrees : SexLevel.Differs;
-        if (jps.HasAddress)
+        if (jps.HasAddress && city.HasAddress)
         {
-            address = jps.AddressCanonical == city.AddressCanonical ? AddressLevel.Equal
-                : jps.AddressPlace == city.AddressPlace ? AddressLevel.SamePlace : AddressLevel.Different;
-            if (jps.HasSuffix && city.HasSuffix)
-                suffix = jps.AddressSuffix == city.AddressSuffix ? AddressSuffixLevel.Equal : AddressSuffixLevel.Different;
+            address = CompareAddress(jps, city);
+            if (jps.HasSuffix && city.HasSuffix) suffix = CompareSuffix(jps, city);
         }
         return new Levels(pensionNumber, individualNumber, kana, kanji, alphabet, birth, sex, address, suffix);
     }
@@ -148,6 +147,28 @@ public sealed class PersonComparer
 
     /// <summary>A field's weight at a level; nothing for a field not compared (<c>Missing</c>, the one level below zero).</summary>
     private double Weight(LevelField field, sbyte level) => level < 0 ? 0 : _weights[(int)field][level];
+
+    /// <summary>
+    /// The address from the finest key the two share: town and every number, town and 丁目 (or 番地), town. A city or ward
+    /// both sides write and differ on makes it <c>Different</c> whatever the rest; one left out on a side is not compared.
+    /// </summary>
+    private static AddressLevel CompareAddress(in MatchKeys jps, in MatchKeys city)
+    {
+        if (!Agree(jps.AddressCity, city.AddressCity) || !Agree(jps.AddressWard, city.AddressWard)) return AddressLevel.Different;
+        return jps.AddressCanonical == city.AddressCanonical ? AddressLevel.Equal
+            : jps.AddressPlace == city.AddressPlace ? AddressLevel.SamePlace
+            : jps.AddressTown == city.AddressTown ? AddressLevel.SameTown : AddressLevel.Different;
+
+        static bool Agree(int jps, int city) => jps == 0 || city == 0 || jps == city;
+    }
+
+    /// <summary>The 方書: equal once normalised; or, where one side's is its room number alone (`1-2-3-304`), by the room number.</summary>
+    private static AddressSuffixLevel CompareSuffix(in MatchKeys jps, in MatchKeys city)
+    {
+        if (jps.AddressSuffix == city.AddressSuffix) return AddressSuffixLevel.Equal;
+        var roomOnly = (jps.AddressRoom != 0 && jps.AddressSuffix == jps.AddressRoom) || (city.AddressRoom != 0 && city.AddressSuffix == city.AddressRoom);
+        return roomOnly && city.AddressRoom != 0 && jps.AddressRoom == city.AddressRoom ? AddressSuffixLevel.Equal : AddressSuffixLevel.Different;
+    }
 
     /// <summary>A 不詳 birth date matches only on its known parts; a one-day or one-digit slip is "near".</summary>
     private static BirthLevel CompareBirth(DateOnly jps, in MatchKeys city)

@@ -185,7 +185,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
             differences.Add($"氏名: 機構は旧氏名（{Until(formerName.Until)}まで）");
             actions.Add("氏名変更が機構に届いているか確認する");
         }
-        if (levels.Address is AddressLevel.SamePlace or AddressLevel.Different)
+        if (levels.Address is AddressLevel.SamePlace or AddressLevel.SameTown or AddressLevel.Different)
         {
             // A person under 支援措置: neither address is shown (the list's is the person's, as it was or as it is); nor is an address
             // where such a person lives, on anyone's row (a household member the register did not flag).
