@@ -49,13 +49,25 @@ public static class AlphabetName
         return exact > 0 && fewer.Sum(t => t.Length) >= 4 ? AlphabetLevel.NameDropped : AlphabetLevel.Differs;
     }
 
-    /// <summary>One edit (a letter wrong, missing, extra, or two neighbours swapped); two in a token of eight letters or more; never in a token shorter than four.</summary>
+    /// <summary>
+    /// One edit (a letter wrong, missing, extra, or two neighbours swapped; JOAO/JOA); two in a token of eight letters or more.
+    /// Between tokens of three letters or fewer only a letter doubled or undoubled (LEE/LEEE): any other edit there makes another
+    /// name (LEE/LI).
+    /// </summary>
     private static bool WithinSlip(string a, string b)
     {
         var shorter = Math.Min(a.Length, b.Length);
-        if (shorter < 4) return false;
+        if (Math.Max(a.Length, b.Length) < 4 || shorter < 2) return string.Equals(Undoubled(a), Undoubled(b), StringComparison.Ordinal);
         var allowed = shorter >= 8 ? 2 : 1;
         return Math.Abs(a.Length - b.Length) <= allowed && Distance(a, b, allowed) <= allowed;
+    }
+
+    private static string Undoubled(string token)
+    {
+        var builder = new StringBuilder(token.Length);
+        foreach (var c in token)
+            if (builder.Length == 0 || builder[^1] != c) builder.Append(c);
+        return builder.ToString();
     }
 
     /// <summary>Optimal string alignment distance (Damerau–Levenshtein without repeated edits of one substring), stopping past <paramref name="limit"/>.</summary>

@@ -91,7 +91,9 @@ public class AlphabetSlipTests
     [InlineData("SANTOS OLIVEIRA MARIA", "SANTOS MARIA", AlphabetLevel.NameDropped)]
     [InlineData("CHRISTOPHERSEN ANNA", "CHRISTOFERSEN ANNA", AlphabetLevel.Similar)]  // two slips in a long token (PH → F)
     [InlineData("TRAN VAN MINH", "NGUYEN VAN MINH", AlphabetLevel.Differs)]       // another family name
-    [InlineData("LEE JOHN", "LI JOHN", AlphabetLevel.Differs)]                   // short tokens: no slips allowed
+    [InlineData("LEE JOHN", "LI JOHN", AlphabetLevel.Differs)]                   // short tokens: a wrong letter is another name
+    [InlineData("LEEE VICTOR", "LEE VICTOR", AlphabetLevel.Similar)]             // but a doubled letter is a slip
+    [InlineData("JOA PEDRO GARCIA", "GARCIA JOAO PEDRO", AlphabetLevel.Similar)] // a letter dropped, order swapped
     [InlineData("NGUYEN", "NGUYEN VAN MINH", AlphabetLevel.Differs)]              // two names missing
     [InlineData("NGUYEN VAN ANH", "NGUYEN VAN MINH", AlphabetLevel.Differs)]      // another given name
     public void Compare_BothDirections(string a, string b, AlphabetLevel expected)

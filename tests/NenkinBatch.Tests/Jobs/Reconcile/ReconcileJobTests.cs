@@ -85,13 +85,15 @@ public class ReconcileJobTests
         foreach (var (verdict, name) in new[] { (Verdict.Match.Label(), "match"), (Verdict.Differs.Label(), "differs"), (Verdict.NotOnFile.Label(), "not_on_file"), (Verdict.Returned.Label(), "returned"), (Verdict.Unreflected.Label(), "unreflected") })
             lines.Count(l => l.Split(',')[9] == verdict).ShouldBe((int)counts[name], verdict);
         counts["match"].ShouldBeGreaterThan(60);
-        (counts["differs"], counts["not_on_file"], counts["returned"], counts["unreflected"]).ShouldBe((4L, 2L, 2L, 4L));
-        run.Out.ShouldContain("判定別: 一致 72、差異あり 4、市未登録 2、要確認 0、返戻 2、機構未反映 4");
+        (counts["differs"], counts["not_on_file"], counts["returned"], counts["unreflected"]).ShouldBe((9L, 0L, 2L, 4L));
+        run.Out.ShouldContain("判定別: 一致 67、差異あり 9、市未登録 0、要確認 2、返戻 2、機構未反映 4");
         run.Out.ShouldContain(csv);
 
         // The line JPS's number fills in, and its evidence and proposal, as a clerk reads them.
-        lines.ShouldContain(l => l.StartsWith($"{RunIdOf(run)},jps-result.csv,13,31 老齢基礎年金裁定請求,処理済,7312135018,河野　結衣,ｺｳﾉ ﾕｲ,1943-09-06（昭和18年9月6日）,差異あり,1000001380,", StringComparison.Ordinal)
-            && l.Contains("基礎年金番号: 機構=7312135018 市=なし,市の記録に基礎年金番号を記録; 機構の処理済を記録", StringComparison.Ordinal));
+        // JPS knows her by her maiden name; the 住基's 氏名履歴 does too, so she is found, and the 根拠 says how.
+        lines.ShouldContain(l => l.StartsWith($"{RunIdOf(run)},jps-result.csv,13,31 老齢基礎年金裁定請求,処理済,7312135018,佐藤　結衣,ｻﾄｳ ﾕｲ,1943-09-06（昭和18年9月6日）,差異あり,1000001380,", StringComparison.Ordinal)
+            && l.Contains("旧氏名で一致（2026-01-26まで）", StringComparison.Ordinal)
+            && l.Contains("基礎年金番号: 機構=7312135018 市=なし; 氏名: 機構は旧氏名（2026-01-26まで）,市の記録に基礎年金番号を記録; 氏名変更が機構に届いているか確認する; 機構の処理済を記録", StringComparison.Ordinal));
 
         // The workbook: a summary first, then one sheet per 判定 but 一致.
         using (var book = ZipFile.OpenRead(Path.ChangeExtension(csv, ".xlsx")))
@@ -144,7 +146,8 @@ public class ReconcileJobTests
         recorded.ShouldBeGreaterThan(60);
         recorded.ShouldBeLessThan(80);
         (await database.CountAsync("audit_log", $"run_id = {run}")).ShouldBe(counts["applied"]);
-        counts["applied"].ShouldBe(recorded + 2);
+        // Besides the filings recorded: two 基礎年金番号 filled (one for a woman JPS knows by her maiden name) and one 喪失日.
+        counts["applied"].ShouldBe(recorded + 3);
 
         // Applied lists are not applied again by default; asked for explicitly, nothing is left to change.
         var (nothingLeft, _) = await ReconcileAsync(database, new ReconcileOptions { Apply = true });
