@@ -56,6 +56,10 @@ public sealed class SqliteStore(DatabaseTarget target) : Store(target)
             {
                 using var file = new FileStream(companion, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
             }
+            catch (FileNotFoundException)
+            {
+                // Gone since it was seen: another process's last connection closed and SQLite removed it. Nothing to check.
+            }
             catch (UnauthorizedAccessException e)
             {
                 throw new OperatorException(ExitCode.UsageError,

@@ -373,4 +373,21 @@ public class ReconcileAccuracyTests(GeneratedCity city) : IClassFixture<Generate
         foreach (var dangerous in new[] { "twin", "relative-not-on-file", "nobody-on-file", "wrong-pension-number", "homophone" })
             accuracy.WrongByCase.ShouldNotContainKey(dangerous);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
+    public async Task Apply_OnTheHostileCity_ChangesOnlyPeopleTheListIsReallyAbout(string kind)
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(kind);
+        await ReconcileJobTests.LoadAndImportAsync(database, city.Directory, CityFiles.JpsCsvFile);
+        var apply = await InProcess.RunAsync(new ReconcileJob(new ReconcileOptions { Apply = true }), database.Settings());
+        apply.ExitCode.ShouldBe(0, apply.Error);
+
+        // Whom the list's rows are really about (a resident the 国民年金 file lacks is on file once the register is synced).
+        var about = city.Truth().Where(t => t[0] == "jps").SelectMany(t => new[] { t[2], t.Length > 4 ? t[4] : "" }).Where(a => a.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var changed = (await database.RowsAsync("SELECT record_key FROM audit_log WHERE job = 'reconcile' AND table_name IN ('person', 'qualification')"))
+            .Select(key => key.Split('/')[2]).Distinct(StringComparer.Ordinal).ToList();
+        changed.Count.ShouldBeGreaterThan(50);
+        changed.Where(atena => !about.Contains(atena)).ShouldBeEmpty("people --apply changed whom no list row is about");
+    }
 }
