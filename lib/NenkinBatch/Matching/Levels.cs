@@ -11,4 +11,17 @@ public readonly record struct Levels(
 {
     public bool PensionNumberAgrees => PensionNumber == NumberLevel.Agrees;
     public bool IndividualNumberAgrees => IndividualNumber == NumberLevel.Agrees;
+
+    /// <summary>A 基礎年金番号 or 個人番号 on both sides and equal.</summary>
+    public bool NumberAgrees => PensionNumberAgrees || IndividualNumberAgrees;
+
+    /// <summary>The name agrees at one of its rule levels; an alphabet name only when its tokens are the same (a similar one is for a clerk).</summary>
+    public bool NameAgrees =>
+        Kana is KanaLevel.Exact or KanaLevel.Width or KanaLevel.Small or KanaLevel.Loose
+        && Kanji != KanjiLevel.Different && Alphabet is AlphabetLevel.Agrees or AlphabetLevel.Missing;
+
+    public bool BirthAgrees => Birth is BirthLevel.Equal or BirthLevel.KnownPartsEqual;
+
+    /// <summary>Rule 5 (docs/domain.md, "The decision"): all four of the 4情報 — name, birth date, sex, and the address as the same place and number.</summary>
+    public bool AllFourAgree => NameAgrees && BirthAgrees && Sex == SexLevel.Agrees && Address == AddressLevel.Equal;
 }

@@ -46,7 +46,7 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
             if (levels.Address != AddressLevel.Equal && index.FormerAddressOf(person, keys) is { } address)
                 (levels, formerAddress) = (levels with { Address = AddressLevel.Equal }, address);
             FormerName? formerName = null;
-            if (!new Scored(person, 0, 0, levels).NameAgrees && index[person].FormerNames.Count > 0)
+            if (!levels.NameAgrees && index[person].FormerNames.Count > 0)
                 (levels, formerName) = WithFormerName(row, index[person], levels);
             var identity = comparer.IdentityScore(levels);
             var score = identity + comparer.NumberScore(levels);
@@ -90,7 +90,7 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
             reason = "基礎年金番号が市の記録と異なります";
         else if (best.Levels.IndividualNumber == NumberLevel.Differs)
             reason = "個人番号が市の記録と異なります";
-        else if (!best.NumberAgrees && !best.AllFourAgree)
+        else if (!best.Levels.NumberAgrees && !best.Levels.AllFourAgree)
             reason = NotAllFour(best);
         if (reason is not null) return new MatchDecision(MatchKind.Review, null, [best, .. others], reason);
         return new MatchDecision(MatchKind.Automatic, best, others, null);
@@ -103,8 +103,8 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
     private static string NotAllFour(Scored best)
     {
         var missing = new List<string>();
-        if (!best.NameAgrees) missing.Add("氏名が市の記録（現在・旧氏名）と一致しません");
-        if (!best.BirthAgrees) missing.Add("生年月日が一致しません");
+        if (!best.Levels.NameAgrees) missing.Add("氏名が市の記録（現在・旧氏名）と一致しません");
+        if (!best.Levels.BirthAgrees) missing.Add("生年月日が一致しません");
         if (best.Levels.Sex != SexLevel.Agrees) missing.Add("性別が一致しません");
         if (best.Levels.Address != AddressLevel.Equal)
             missing.Add(best.Levels.Address == AddressLevel.Missing ? "機構の行に住所がありません" : "住所が市の記録（現住所・旧住所）のどれとも一致しません");
@@ -119,7 +119,7 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
             var candidate = person.Candidate with { Name = former.Name, NameKana = former.NameKana, Foreign = AlphabetName.IsAlphabet(former.Name) };
             var named = comparer.Compare(row, new PersonOnFile(candidate, person.AddressSuffix));
             var withName = levels with { Kana = named.Kana, Kanji = named.Kanji, Alphabet = named.Alphabet };
-            if (new Scored(0, 0, 0, withName).NameAgrees) return (withName, former);
+            if (withName.NameAgrees) return (withName, former);
         }
         return (levels, null);
     }

@@ -131,9 +131,12 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         foreach (var problem in problems)
         {
             rejectedCsv.Add(problem);
-            if (problem.Severity == ProblemSeverity.Error && _shown++ < ShownProblems) context.Log.Warn("除外: {0}", problem.Describe());
+            if (problem.Severity != ProblemSeverity.Error) continue;
+            // The first few refused rows in the log, then once that the rest are in the list.
+            if (_shown < ShownProblems) context.Log.Warn("除外: {0}", problem.Describe());
+            else if (_shown == ShownProblems) context.Log.Warn("…ほかの除外は除外行 CSV にあります。");
+            _shown++;
         }
-        if (_shown == ShownProblems + 1 && problems.Count > 0) context.Log.Warn("…ほかの除外は除外行 CSV にあります。");
         _prepare.Stop();
         return new PreparedChunk(results, problems, incoming, rejectedFollowUps, rejected, warnings);
     }

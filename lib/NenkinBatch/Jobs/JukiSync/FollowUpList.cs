@@ -67,5 +67,5 @@ public static class FollowUpList
         ];
     }
 
-    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Day(DateOnly date) => CalendarDate.ToIso(date);
 }

@@ -91,5 +91,5 @@ public sealed class FollowUpRules(CodeTables codes)
 
     public static int Age(DateOnly birth, DateOnly on) => on.Year - birth.Year - (on.Month < birth.Month || (on.Month == birth.Month && on.Day < birth.Day) ? 1 : 0);
 
-    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Day(DateOnly date) => CalendarDate.ToIso(date);
 }

@@ -75,7 +75,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         return text;
     }
 
-    private static string Until(DateOnly? day) => day is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "不明";
+    private static string Until(DateOnly? day) => day is { } d ? CalendarDate.ToIso(d) : "不明";
 
     /// <param name="supersededBy">The line applied instead of this one, when a later row of the lists reports the same event.</param>
     public ReconcileReportRow Make(StoredJpsRow row, MatchDecision decision, (long FileId, long Line)? supersededBy)
