@@ -26,6 +26,9 @@ public sealed record ReconcileReportRow(
     public static IReadOnlyList<string> Headers { get; } =
         ["実行番号", "ファイル", "行番号", "届書", "処理結果", "基礎年金番号", "氏名", "カナ氏名", "生年月日", "判定", "宛名番号", "一致度", "根拠", "差異", "対応", "他候補"];
 
+    /// <summary>On a row a clerk may decide (<see cref="DecisionColumns.IsDecidable"/>): which row it is, for the workbook's hidden 照合ID.</summary>
+    public RowFingerprint? Fingerprint { get; init; }
+
     /// <summary>The cells in <see cref="Headers"/> order.</summary>
     public string[] Cells() =>
         [RunId, File, Line, Filing, Result, BasicPensionNumber, Name, KanaName, BirthDate, Verdict.Label(), AtenaNumber, Score, Evidence, Differences, Action, OtherCandidates];
