@@ -106,7 +106,7 @@ static async Task<int> MeasureAsync(string name, string? file, string db, string
     var rows = file is null ? 0 : File.ReadLines(file).LongCount() - 1;
     var stopwatch = Stopwatch.StartNew();
     var summary = Path.Combine(scratch, "summary.json");
-    var code = await JobRunner.RunAsync(job, new JobInvocation(settings, Quiet: true, SummaryFile: summary) { Interactive = false }, default);
+    var code = await JobRunner.RunAsync(job, new JobInvocation(settings, Verbose: Environment.GetEnvironmentVariable("NENKIN_BENCH_LOG") == "1", Quiet: true, SummaryFile: summary) { Interactive = false }, default);
     if (file is null && File.Exists(summary))
     {
         using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(summary));

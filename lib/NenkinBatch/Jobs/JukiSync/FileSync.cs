@@ -20,6 +20,8 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
     private const int ShownProblems = 20;
     private int _shown;
     // Where a file's time goes, for the log (--verbose): checking and sealing the rows, reading the store, deciding, writing.
+    // On a first load, the people this run has committed: the only ones the store can know.
+    private HashSet<string>? _written;
     private readonly System.Diagnostics.Stopwatch _prepare = new(), _read = new(), _decide = new(), _write = new(), _total = new();
 
     /// <returns>True when the file is through (now or before).</returns>
@@ -44,6 +46,8 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
                 await transaction.CommitAsync(ct);
                 return id;
             }, cancellationToken);
+        // A first load (nobody on file, nothing waiting) need not ask the store about a person this run has not written yet.
+        if (await context.ReadAsync((connection, ct) => store.IsEmptyAsync(connection, context.Municipality, ct), cancellationToken)) _written = new(StringComparer.Ordinal);
         var followUpsFrom = newest?.AddDays(-(options.FollowUpWindowDays ?? context.Settings.JukiFollowUpWindowDays)) ?? DateOnly.MinValue;
         var skipThrough = ResumeLine();
         context.Log.Info("{0} を反映します（{1:N0} バイト、最新の処理日 {2:yyyy-MM-dd}{3}）。", input.Name, input.Length, newest,
@@ -153,7 +157,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             counts["warnings"] = warnings;
             var byPerson = new Dictionary<string, List<IncomingRow>>(StringComparer.Ordinal);
             foreach (var row in incoming) Add(byPerson, row);
-            var keys = byPerson.Keys.ToList();
+            var keys = _written is null ? byPerson.Keys.ToList() : byPerson.Keys.Where(_written.Contains).ToList();
             _read.Start();
             var stored = await store.ReadResidentsAsync(connection, transaction, context.Municipality, keys, ct);
             foreach (var waiting in await store.ReadPendingAsync(connection, transaction, context.Municipality, keys, ct))
@@ -182,6 +186,10 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             }
             return new ChunkResult(counts, problems);
         }, $"{input.Sha256}:{results[^1].Line.ToString(CultureInfo.InvariantCulture)}");
+        if (_written is not null)
+        {
+            foreach (var row in incoming) _written.Add(row.Row.AtenaNumber);
+        }
         context.Progress.Report(context.Counts["read"], null);
     }
 

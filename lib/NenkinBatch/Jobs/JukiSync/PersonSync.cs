@@ -108,9 +108,13 @@ public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rule
         counts["applied"] += applied;
         counts[before is null ? "people_created" : "people_updated"]++;
         writes.People.Add(new PersonWrite(atena, current!, last, JukiChangeLog.Format(changes), IsNew: stored is null));
-        // One audit row per person and chunk: before and after without the 個人番号, and whether the 個人番号 was written.
-        writes.Audit.Add(new AuditEntry(AuditKey.Person(municipality, atena), before is null ? "INSERT" : "UPDATE",
-            before is null ? null : AuditEntry.Snapshot(new AuditedResident(beforeNumber, before)), AuditEntry.Snapshot(new AuditedResident(last, current!)), numberChanged));
+        // One audit row per person and chunk, without the 個人番号, and whether the 個人番号 was written. An update keeps before and
+        // after; a creation only the 履歴番号 it reached, for its values are the row it created (and the next update's "before"):
+        // a first load would otherwise copy the whole register into the log.
+        writes.Audit.Add(before is null
+            ? new AuditEntry(AuditKey.Person(municipality, atena), "INSERT", null, AuditEntry.Snapshot(new AuditedCreation(last)), numberChanged)
+            : new AuditEntry(AuditKey.Person(municipality, atena), "UPDATE", AuditEntry.Snapshot(new AuditedResident(beforeNumber, before)),
+                AuditEntry.Snapshot(new AuditedResident(last, current!)), numberChanged));
         if (numberChanged) writes.Numbers.Add((new SealedNumber(atena, digest!, sealedNumber!), stored?.NumberDigest is null));
 
         void Duplicate(IncomingRow incoming)
@@ -157,6 +161,8 @@ public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rule
 
     /// <summary>The audit log's before and after of a person: the snapshot and the 履歴番号 it is at (never the 個人番号).</summary>
     private sealed record AuditedResident(int HistoryNumber, ResidentSnapshot Resident);
+
+    private sealed record AuditedCreation(int HistoryNumber);
 }
 
 /// <summary>A waiting row as <c>juki_pending</c> keeps it: the whole row as JSON, its 個人番号 left out (kept sealed beside it).</summary>

@@ -46,6 +46,18 @@ public class JukiStore
             : null;
     }
 
+    /// <summary>
+    /// Whether the municipality has nobody on file and nothing waiting: a first load, for which the sync knows without asking
+    /// that a person it has not yet written in this run is not stored.
+    /// </summary>
+    public async Task<bool> IsEmptyAsync(DbConnection connection, MunicipalityCode municipality, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, null, """
+            SELECT NOT EXISTS (SELECT 1 FROM person WHERE municipality_code = @m) AND NOT EXISTS (SELECT 1 FROM juki_pending WHERE municipality_code = @m)
+            """, ("m", municipality.Value));
+        return Convert.ToBoolean(await command.ExecuteScalarAsync(cancellationToken), null);
+    }
+
     public async Task<long> AddFileAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, string name, string sha256,
         DateOnly? newestProcessedOn, long runId, CancellationToken cancellationToken)
     {

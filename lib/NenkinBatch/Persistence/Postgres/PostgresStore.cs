@@ -14,6 +14,8 @@ public sealed class PostgresStore : Store
     {
         _builder = new NpgsqlConnectionStringBuilder(target.ConnectionString);
         if (string.IsNullOrEmpty(_builder.ApplicationName)) _builder.ApplicationName = "nenkinbatch";
+        // The jobs' statements are short and many (one per chunk); compiling each with JIT costs more than it saves.
+        if (string.IsNullOrEmpty(_builder.Options)) _builder.Options = "-c jit=off";
         _dataSource = NpgsqlDataSource.Create(_builder.ConnectionString);
     }
 

@@ -118,6 +118,10 @@ public class JukiSyncJobTests
         // In order: each audit row's after is one step further than the one before, whatever the 異動日 said.
         var afters = await database.RowsAsync("SELECT after_data FROM audit_log WHERE table_name = 'person' ORDER BY audit_id");
         afters.Select(a => JsonDocument.Parse(a).RootElement.GetProperty("history_number").GetInt32()).ShouldBe([3, 5]);
+        // The creation names only the 履歴番号 it reached (its values are the person's row); the update keeps before and after.
+        JsonDocument.Parse(afters[0]).RootElement.TryGetProperty("resident", out _).ShouldBeFalse();
+        JsonDocument.Parse(afters[1]).RootElement.GetProperty("resident").GetProperty("address").GetString().ShouldBe(Place(5));
+        (await database.RowsAsync("SELECT action FROM audit_log WHERE table_name = 'person' ORDER BY audit_id")).ShouldBe(["INSERT", "UPDATE"]);
         (await database.CountAsync("juki_pending")).ShouldBe(0);
     }
 
