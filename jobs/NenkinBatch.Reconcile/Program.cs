@@ -55,6 +55,18 @@ undo.SetAction(CommandLineHost.Guard((parse, ct) =>
     JobRunner.RunAsync(new ReconcileUndoJob(parse.GetValue(runId), parse.GetValue(reportDir)?.FullName), WithReports(common.Invocation(parse), parse.GetValue(reportDir)?.FullName), ct)));
 root.Subcommands.Add(undo);
 
+var workbook = new Argument<FileInfo>("WORKBOOK") { Description = "職員が判断欄・宛名番号（職員入力）を記入した照合結果のブック（reconcile-<実行番号>.xlsx。Excel・LibreOffice で保存したものでよい）" };
+var applyDecisions = new Option<bool>("--apply") { Description = "確認できた判断を反映する（該当者への照合と安全な変更、判断の記録）。すべて監査ログに残り undo で取り消せる。なしでは確認だけ" };
+var decide = new Command("decide", "照合結果のブックに職員が記入した判断を確認し、--apply で反映する（既定は確認だけ）") { workbook, applyDecisions };
+common.AddJobOptionsTo(decide, withDryRun: false);
+decide.Options.Add(reportDir);
+decide.SetAction(CommandLineHost.Guard((parse, ct) =>
+{
+    var options = new DecideOptions { Workbook = parse.GetValue(workbook)!.FullName, Apply = parse.GetValue(applyDecisions), ReportDirectory = parse.GetValue(reportDir)?.FullName };
+    return JobRunner.RunAsync(new ReconcileDecideJob(options), WithReports(common.Invocation(parse), options.ReportDirectory), ct);
+}));
+root.Subcommands.Add(decide);
+
 // The report folder is checked, and made owner-only, before the run: a path naming a file is the operator's to correct (exit 64).
 static JobInvocation WithReports(JobInvocation invocation, string? reportDirectory) => invocation with
 {

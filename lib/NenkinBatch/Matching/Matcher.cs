@@ -39,20 +39,10 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
         scored.Clear();
         foreach (var person in candidates)
         {
-            var levels = comparer.Compare(row, keys, index, person);
-            // History (住所履歴, 氏名履歴): JPS often has the address of the filing, or the name before a marriage. A former
-            // value that agrees counts as the current one would, and the evidence says which and until when.
-            FormerValue? formerAddress = null;
-            if (levels.Address != AddressLevel.Equal && index.FormerAddressOf(person, keys) is { } address)
-                (levels, formerAddress) = (levels with { Address = AddressLevel.Equal }, address);
-            FormerName? formerName = null;
-            if (!levels.NameAgrees && index[person].FormerNames.Count > 0)
-                (levels, formerName) = WithFormerName(row, index[person], levels);
-            var identity = comparer.IdentityScore(levels);
-            var score = identity + comparer.NumberScore(levels);
+            var candidate = Score(row, keys, person);
             // A candidate below every threshold that could make it count changes no decision: left out before sorting.
-            if (score < _floor && identity < thresholds.Review && !levels.PensionNumberAgrees && !levels.IndividualNumberAgrees) continue;
-            scored.Add(new Scored(person, score, identity, levels, formerAddress, formerName));
+            if (candidate.Score < _floor && candidate.IdentityScore < thresholds.Review && !candidate.Levels.PensionNumberAgrees && !candidate.Levels.IndividualNumberAgrees) continue;
+            scored.Add(candidate);
         }
         if (scored.Count == 0) return Nobody;
         scored.Sort(Order);
@@ -94,6 +84,27 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
             reason = NotAllFour(best);
         if (reason is not null) return new MatchDecision(MatchKind.Review, null, [best, .. others], reason);
         return new MatchDecision(MatchKind.Automatic, best, others, null);
+    }
+
+    /// <summary>
+    /// A row against one given person, scored as <see cref="Decide"/> scores a candidate: for a row a clerk decided earlier,
+    /// whose report still says what agrees and what differs.
+    /// </summary>
+    public Scored ScoreOf(RowIdentity row, int person) => Score(row, index.KeysOf(row), person);
+
+    private Scored Score(RowIdentity row, in MatchKeys keys, int person)
+    {
+        var levels = comparer.Compare(row, keys, index, person);
+        // History (住所履歴, 氏名履歴): JPS often has the address of the filing, or the name before a marriage. A former
+        // value that agrees counts as the current one would, and the evidence says which and until when.
+        FormerValue? formerAddress = null;
+        if (levels.Address != AddressLevel.Equal && index.FormerAddressOf(person, keys) is { } address)
+            (levels, formerAddress) = (levels with { Address = AddressLevel.Equal }, address);
+        FormerName? formerName = null;
+        if (!levels.NameAgrees && index[person].FormerNames.Count > 0)
+            (levels, formerName) = WithFormerName(row, index[person], levels);
+        var identity = comparer.IdentityScore(levels);
+        return new Scored(person, identity + comparer.NumberScore(levels), identity, levels, formerAddress, formerName);
     }
 
     /// <summary>

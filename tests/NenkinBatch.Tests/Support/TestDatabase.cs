@@ -117,6 +117,15 @@ public sealed class TestDatabase : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A statement run by hand (a record changed behind the jobs' backs); the rows it changed.</summary>
+    public async Task<int> ExecuteAsync(string sql)
+    {
+        await using var connection = await Store.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The rows of a query as text, one line per row, for comparing whole table contents.</summary>
     public async Task<List<string>> RowsAsync(string sql)
     {

@@ -13,6 +13,20 @@ internal static class MatchingInputs
     public static ReportedIdentity Identity(this StoredJpsRow row) =>
         new(row.BasicPensionNumber, row.KanaName, row.KanjiName, row.BirthDate, row.Sex, row.Address, row.NumberDigest);
 
+    /// <summary>The matcher over everyone on file, with their 資格 periods (read side by side), as reconcile and decide use it.</summary>
+    public static async Task<Matcher> LoadMatcherAsync(JobContext context, CancellationToken cancellationToken)
+    {
+        var comparer = PersonComparer.BuiltIn;
+        var phase = System.Diagnostics.Stopwatch.StartNew();
+        var periods = context.ReadAsync((c, ct) => ReconcileStore.LoadPeriodsAsync(c, context.Municipality, ct), cancellationToken);
+        var people = LoadPeopleAsync(context, comparer.Kanji, cancellationToken);
+        await Task.WhenAll(periods, people);
+        var index = await people;
+        AttachPeriods(index, await periods);
+        context.Log.Info("市の記録 {0:N0} 人を読み込みました（{1:F1} 秒）。", index.Count, phase.Elapsed.TotalSeconds);
+        return new Matcher(index, comparer, context.Settings.MatchThresholds);
+    }
+
     /// <summary>Everyone on file with their 個人番号 digest, prepared for matching (their 資格 periods: <see cref="AttachPeriods"/>).</summary>
     public static Task<PersonIndex> LoadPeopleAsync(JobContext context, KanjiName kanji, CancellationToken cancellationToken) =>
         context.ReadAsync(async (connection, ct) =>

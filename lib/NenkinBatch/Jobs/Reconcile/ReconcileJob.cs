@@ -70,17 +70,9 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         }
         context.Log.Info("照合する一覧表: {0}", string.Join("、", files.Select(f => $"{f.FileName}（ファイル番号 {f.FileId}、{f.RowCount:N0} 行）")));
 
-        var comparer = PersonComparer.BuiltIn;
-        var phase = System.Diagnostics.Stopwatch.StartNew();
-        var periods = context.ReadAsync((c, ct) => ReconcileStore.LoadPeriodsAsync(c, municipality, ct), cancellationToken);
-        var people = MatchingInputs.LoadPeopleAsync(context, comparer.Kanji, cancellationToken);
-        await Task.WhenAll(periods, people);
-        var index = await people;
-        MatchingInputs.AttachPeriods(index, await periods);
-        context.Log.Info("市の記録 {0:N0} 人を読み込みました（{1:F1} 秒）。", index.Count, phase.Elapsed.TotalSeconds);
-        var matcher = new Matcher(index, comparer, context.Settings.MatchThresholds);
+        var matcher = await MatchingInputs.LoadMatcherAsync(context, cancellationToken);
 
-        phase.Restart();
+        var phase = System.Diagnostics.Stopwatch.StartNew();
         var decided = await DecideAsync(context, matcher, files, cancellationToken);
         context.Log.Info("{0:N0} 行の該当者を判定しました（{1:F1} 秒）。", decided.Decisions.Count, phase.Elapsed.TotalSeconds);
         phase.Restart();
@@ -292,6 +284,7 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         var sentToReview = new HashSet<int>();
         var total = files.Sum(f => f.RowCount);
         var kanji = matcher.Comparer.Kanji;
+        var clerk = await ClerkRule.LoadAsync(context, matcher, cancellationToken);
         var parallel = new ParallelOptions { CancellationToken = cancellationToken };
         await foreach (var batch in ReadAhead.Batches(ct => Rows(context, files, ct), BatchSize, 4, cancellationToken))
         {
@@ -299,7 +292,7 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
             Parallel.For(0, batch.Count, parallel, i => decisions[i] = matcher.Decide(new RowIdentity(batch[i].Identity(), kanji)));
             for (var i = 0; i < batch.Count; i++)
             {
-                var (row, decision) = (batch[i], decisions[i]);
+                var (row, decision) = (batch[i], clerk.Apply(batch[i], decisions[i]));
                 decided.Decisions.Add(decision);
                 var (from, to) = decided.Window;
                 decided.Window = (row.ReceivedOn < from ? row.ReceivedOn : from, row.ProcessedOn > to ? row.ProcessedOn : to);

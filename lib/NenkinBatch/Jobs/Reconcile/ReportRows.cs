@@ -44,7 +44,16 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
     private readonly Dictionary<double, string> _scores = [];
     private readonly Dictionary<DateOnly, string> _dates = [];
 
-    public int PendingChanges => _pending.Count;
+    /// <summary>The safe changes made since the last call (<c>decide</c> applies them itself, row by row).</summary>
+    public List<SafeChange> TakeChanges()
+    {
+        var changes = _pending.ToList();
+        _pending.Clear();
+        return changes;
+    }
+
+    /// <summary>Safe changes and decidable rows made and not yet kept.</summary>
+    public int PendingChanges => _pending.Count + _decidable.Count;
 
     private string Explain(Levels levels) => Cached(_evidence, levels, _explainText ??= matcher.Comparer.ExplainText);
     private Func<Levels, string>? _explainText;
@@ -90,7 +99,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
             var person = matcher.Index[best.Person];
             atena = person.AtenaNumber;
             score = Score(best.Score);
-            evidence = Evidence(best);
+            evidence = decision.ReviewReason is { } basis ? $"{basis}; {Evidence(best)}" : Evidence(best);
             if (returned)
             {
                 verdict = Verdict.Returned;
@@ -119,12 +128,23 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
                 : decision.Kind == MatchKind.Review ? "候補と住基の記録を確認し、該当者を決めて手作業で照合する"
                 : "市の記録に該当者がいません。転入前の届出・他市区町村の届出でないか確認する";
         }
+        var decidable = DecisionColumns.IsDecidable(verdict);
+        // On a row a clerk decides, the candidates are numbered as the workbook's 判断 names them (候補1, 候補2, …).
         var others = decision.Others.Count == 0 ? "" : string.Join("; ", decision.Others.Where(o => o.Person != decision.Person)
-            .Select(o => $"{matcher.Index[o.Person].AtenaNumber}({Score(o.Score)})"));
-        return new ReconcileReportRow(_run, _fileNames[row.FileId], row.LineNumber.ToString(CultureInfo.InvariantCulture), _filings.Describe(row.FilingCode),
+            .Select((o, i) => $"{(decidable ? $"候補{i + 1} " : "")}{matcher.Index[o.Person].AtenaNumber}({Score(o.Score)})"));
+        var report = new ReconcileReportRow(_run, _fileNames[row.FileId], row.LineNumber.ToString(CultureInfo.InvariantCulture), _filings.Describe(row.FilingCode),
             _results.Entries.GetValueOrDefault(result, result), row.BasicPensionNumber ?? "", row.KanjiName ?? "", row.KanaName,
             Cached(_dates, row.BirthDate, WarekiCodec.Describe), verdict, atena, score, evidence, differences, action, others);
+        var seq = _seq++;
+        if (!decidable) return report;
+        var fingerprint = RowFingerprint.Of(context.RunId, row.FileId, row.LineNumber, report.Cells());
+        _decidable.Add(new DecidableRow(context.RunId, seq, row.FileId, row.LineNumber, verdict.Label(), fingerprint.Digest,
+            decision.Others.Select(o => new CandidateVersion(matcher.Index[o.Person].AtenaNumber, matcher.Index[o.Person].UpdatedRunId)).ToList()));
+        return report with { Fingerprint = fingerprint };
     }
+
+    private long _seq;
+    private readonly List<DecidableRow> _decidable = [];
 
     private static string Returned(StoredJpsRow row) =>
         string.Join(" ", new[] { row.ErrorCode, row.ErrorText }.Where(s => !string.IsNullOrEmpty(s))) is { Length: > 0 } text ? $"返戻理由: {text}" : "返戻理由の記載なし";
@@ -299,6 +319,7 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
     /// </summary>
     public async Task KeepAsync()
     {
+        await KeepDecidableAsync();
         if (_pending.Count == 0) return;
         if (!apply)
         {
@@ -313,6 +334,22 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
             await ReconcilePlans.AddChunkAsync(connection, transaction, context.RunId, chunk, changes, ct);
             return new RunCounts();
         }, "plan:" + chunk.ToString(CultureInfo.InvariantCulture), []);
+    }
+
+    /// <summary>
+    /// Stores the rows a clerk may decide (in a dry run too: the morning's workbook is a dry run's), so that
+    /// <c>nenkin-reconcile decide</c> can check a decision against the row the clerk saw.
+    /// </summary>
+    private async Task KeepDecidableAsync()
+    {
+        if (_decidable.Count == 0) return;
+        var rows = _decidable.ToList();
+        _decidable.Clear();
+        await context.CommitChunkAsync(async (connection, transaction, ct) =>
+        {
+            await ClerkDecisions.StoreRowsAsync(connection, transaction, context.Municipality, rows, ct);
+            return new RunCounts();
+        }, "review:" + rows[^1].Seq.ToString(CultureInfo.InvariantCulture), []);
     }
 
     /// <summary>How many chunks of changes the plan has kept.</summary>

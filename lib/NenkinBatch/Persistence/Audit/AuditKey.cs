@@ -32,6 +32,7 @@ public abstract record AuditKey
     public static QualificationKey Qualification(MunicipalityCode municipality, string atenaNumber, DateOnly acquiredOn) => new(municipality, atenaNumber, acquiredOn);
     public static FilingKey Filing(MunicipalityCode municipality, long fileId, long lineNumber) => new(municipality, fileId, lineNumber);
     public static FileKey File(MunicipalityCode municipality, long fileId) => new(municipality, fileId);
+    public static DecisionKey Decision(MunicipalityCode municipality, long fileId, long lineNumber, string atenaNumber) => new(municipality, fileId, lineNumber, atenaNumber);
 
     /// <summary>
     /// What every key of a person's 資格 periods starts with. The trailing '/' is part of it, so the prefix of 宛名番号 12
@@ -62,6 +63,8 @@ public abstract record AuditKey
                 Qualification(municipality, parts[2], acquiredOn),
             (FilingKey.TableName, 4) when Number(parts[2], out var fileId) && Number(parts[3], out var line) => Filing(municipality, fileId, line),
             (FileKey.TableName, 3) when Number(parts[2], out var fileId) => File(municipality, fileId),
+            (DecisionKey.TableName, 5) when Number(parts[2], out var fileId) && Number(parts[3], out var line) =>
+                Decision(municipality, fileId, line, parts[4] == DecisionKey.Nobody ? "" : parts[4]),
             _ => null,
         };
         if (key is not null && !string.Equals(key.Value, value, StringComparison.Ordinal)) key = null;
@@ -151,5 +154,29 @@ public abstract record AuditKey
         public long FileId { get; }
         public override string Table => TableName;
         private protected override string Local => Invariant(FileId);
+    }
+
+    /// <summary>
+    /// A clerk's decision about one list row and one person: <c>121002/match_decision/&lt;file id&gt;/&lt;line&gt;/&lt;宛名番号&gt;</c>,
+    /// with <c>-</c> for a 別人 decision on a row that had no candidate.
+    /// </summary>
+    public sealed record DecisionKey : AuditKey
+    {
+        public const string TableName = "match_decision";
+        internal const string Nobody = "-";
+
+        internal DecisionKey(MunicipalityCode municipality, long fileId, long lineNumber, string atenaNumber) : base(municipality)
+        {
+            FileId = fileId >= 0 ? fileId : throw new ArgumentOutOfRangeException(nameof(fileId));
+            LineNumber = lineNumber >= 0 ? lineNumber : throw new ArgumentOutOfRangeException(nameof(lineNumber));
+            AtenaNumber = atenaNumber.Length == 0 ? "" : Part(atenaNumber, nameof(atenaNumber));
+        }
+
+        public long FileId { get; }
+        public long LineNumber { get; }
+        /// <summary>The person decided about; empty for none.</summary>
+        public string AtenaNumber { get; }
+        public override string Table => TableName;
+        private protected override string Local => $"{Invariant(FileId)}/{Invariant(LineNumber)}/{(AtenaNumber.Length == 0 ? Nobody : AtenaNumber)}";
     }
 }

@@ -136,14 +136,24 @@ public static class ReconcileStore
         : BirthDate.NotKnown;
 
     /// <summary>A list's rows in line order, streamed.</summary>
-    public static async IAsyncEnumerable<StoredJpsRow> ReadRowsAsync(DbConnection connection, MunicipalityCode municipality, long fileId,
+    public static IAsyncEnumerable<StoredJpsRow> ReadRowsAsync(DbConnection connection, MunicipalityCode municipality, long fileId, CancellationToken cancellationToken) =>
+        ReadRowsAsync(connection, municipality, fileId, null, cancellationToken);
+
+    /// <summary>One row of a list (by its line); null when the list has no such line.</summary>
+    public static async Task<StoredJpsRow?> ReadRowAsync(DbConnection connection, MunicipalityCode municipality, long fileId, long line, CancellationToken cancellationToken)
+    {
+        await foreach (var row in ReadRowsAsync(connection, municipality, fileId, line, cancellationToken)) return row;
+        return null;
+    }
+
+    private static async IAsyncEnumerable<StoredJpsRow> ReadRowsAsync(DbConnection connection, MunicipalityCode municipality, long fileId, long? line,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, null, """
+        await using var command = Command(connection, null, $"""
             SELECT file_id, line_number, filing_code, received_on, processed_on, basic_pension_number, kana_name, kanji_name, birth_date, sex,
                    postal_code, address, insured_category, acquired_on, acquisition_reason, lost_on, loss_reason, result, error_code, error_text, number_digest
-            FROM jps_result WHERE municipality_code = @m AND file_id = @f ORDER BY line_number
-            """, ("m", municipality.Value), ("f", fileId));
+            FROM jps_result WHERE municipality_code = @m AND file_id = @f {(line is null ? "" : "AND line_number = @l")} ORDER BY line_number
+            """, line is null ? [("m", municipality.Value), ("f", fileId)] : [("m", municipality.Value), ("f", fileId), ("l", line)]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -148,6 +148,11 @@ public static class SafeChanges
                     ? new AuditEntry(filing, "DELETE", change.After, null, false)
                     : null;
             }
+            case AuditKey.DecisionKey decision:
+                // A clerk's decision (nenkin-reconcile decide) is forgotten with the changes it brought.
+                return await ClerkDecisions.RemoveAsync(connection, transaction, municipality, decision.FileId, decision.LineNumber, decision.AtenaNumber, appliedRunId, cancellationToken)
+                    ? new AuditEntry(decision, "DELETE", change.After, null, false)
+                    : null;
             default:
                 return null;
         }
@@ -178,6 +183,8 @@ public static class SafeChanges
                 return await Sql(connection, transaction, municipality, cancellationToken).CountAsync("SELECT count(*) FROM jps_filing_processed WHERE municipality_code = @m AND file_id = @f AND line_number = @l",
                     ("f", filing.FileId), ("l", filing.LineNumber)) == 0;
             }
+            case AuditKey.DecisionKey decision:
+                return !await ClerkDecisions.ExistsAsync(connection, transaction, municipality, decision.FileId, decision.LineNumber, decision.AtenaNumber, cancellationToken);
             default:
                 return false;
         }
