@@ -1,5 +1,7 @@
 using System.Globalization;
+using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Validation;
 using DocumentFormat.OpenXml.Spreadsheet;
 using NenkinBatch.Formats.Reports;
 
@@ -59,6 +61,15 @@ public class ReconcileWorkbookTests : IAsyncLifetime
         Book.Workbook.DefinedNames?.Elements<DefinedName>().SingleOrDefault(d => d.Name == name && d.LocalSheetId?.Value == (uint)sheet)?.Text;
 
     private List<ReconcileReportRow> RowsOf(Verdict verdict) => _rows.Where(r => r.Verdict == verdict).ToList();
+
+    [Fact]
+    public void TheWorkbook_IsValidAgainstTheOfficeSchema()
+    {
+        // What Excel would call a damaged file (elements out of order, a missing attribute) shows here first.
+        var errors = new OpenXmlValidator(FileFormatVersions.Office2019).Validate(_document)
+            .Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
+        errors.ShouldBeEmpty();
+    }
 
     [Fact]
     public void Sheets_SummaryFirst_ThenEveryVerdictButMatch_WithTheReportsRows()
