@@ -4,6 +4,17 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# The workbook tests have LibreOffice read, print and re-save the clerk's workbook; they fail without it.
+if ! command -v soffice >/dev/null 2>&1; then
+  install="apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libreoffice-calc-nogui"
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing LibreOffice Calc without a display (Debian package libreoffice-calc-nogui)…"
+    bash -c "$install"
+  else
+    echo "soffice (LibreOffice) is not installed: the workbook tests will fail. As root, run:" >&2
+    echo "  $install" >&2
+  fi
+fi
 dotnet build NenkinBatch.sln -c Release -warnaserror -nologo -v quiet
 log=$(mktemp)
 set +e

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
 using NenkinBatch.Foundation;
-using SpreadCheetah;
 
 namespace NenkinBatch.Formats.Reports;
 
 /// <summary>
 /// Writes the reconciliation report (docs/formats.md, "Reconciliation report") as it is produced: the CSV (UTF-8 with BOM, CRLF, formula
 /// injection neutralised) row by row, and every row but 一致 spilled to a per-判定 scratch file, from which the
-/// workbook is written at the end, a summary sheet first and then one sheet per 判定. Memory stays flat however
+/// clerk's workbook (<see cref="ReconcileWorkbook"/>) is written at the end, a summary sheet first and then one sheet per
+/// 判定; its column widths are measured as the rows go by, since they come before the rows in a sheet. Memory stays flat however
 /// long the list; the files appear under their final names only when complete. The caller makes the rows on another
 /// task (the job reads them through the read-ahead pipeline), so writing and making them use both cores.
 /// </summary>
@@ -18,6 +18,7 @@ public sealed class ReconcileReport : IAsyncDisposable
     private readonly string _xlsxPath;
     private readonly CsvOutput _csv;
     private readonly Dictionary<Verdict, BinaryWriter> _spills = [];
+    private readonly ReconcileWorkbook _workbook;
     private bool _completed;
 
     public ReconcileReport(string directory, long runId)
@@ -25,6 +26,7 @@ public sealed class ReconcileReport : IAsyncDisposable
         Directory.CreateDirectory(directory);
         _csvPath = Path.Combine(directory, $"reconcile-{runId.ToString(CultureInfo.InvariantCulture)}.csv");
         _xlsxPath = Path.ChangeExtension(_csvPath, ".xlsx");
+        _workbook = new ReconcileWorkbook(runId);
         _csv = CsvOutput.ForSpreadsheet(_csvPath + ".partial");
         _csv.Write(ReconcileReportRow.Headers);
         foreach (var verdict in Verdicts.All.Where(v => v != Verdict.Match))
@@ -41,15 +43,25 @@ public sealed class ReconcileReport : IAsyncDisposable
     public string XlsxPath => _xlsxPath;
     public Dictionary<Verdict, long> Counts { get; } = [];
 
-    /// <summary>Counts a row and writes it to the CSV and, unless it is 一致, to its 判定's spill.</summary>
+    /// <summary>
+    /// Counts a row and writes it to the CSV and, unless it is 一致, to its 判定's spill: its cells, then its fingerprint
+    /// and its birth date as a day number, each where it has one (a flag byte says which).
+    /// </summary>
     public void Add(ReconcileReportRow row)
     {
         Counts[row.Verdict] = Counts.GetValueOrDefault(row.Verdict) + 1;
         var cells = row.Cells();
         _csv.Write(cells);
         if (!_spills.TryGetValue(row.Verdict, out var spill)) return;
+        var fingerprint = row.Fingerprint?.ToString();
+        _workbook.Measure(row.Verdict, cells, row.BirthDateValue, fingerprint);
         foreach (var cell in cells) spill.Write(cell);
+        spill.Write((byte)((fingerprint is null ? 0 : HasFingerprint) | (row.BirthDateValue is null ? 0 : HasBirthDate)));
+        if (fingerprint is not null) spill.Write(fingerprint);
+        if (row.BirthDateValue is { } birth) spill.Write(birth.DayNumber);
     }
+
+    private const byte HasFingerprint = 1, HasBirthDate = 2;
 
     /// <summary>
     /// Finishes both files and, when <paramref name="publish"/>, moves them to their final names. --apply publishes its
@@ -59,30 +71,16 @@ public sealed class ReconcileReport : IAsyncDisposable
     {
         await CloseCsvAsync();
         var partialXlsx = _xlsxPath + ".partial";
-        await using (var stream = new FileStream(partialXlsx, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-        await using (var book = await Spreadsheet.CreateNewAsync(stream, cancellationToken: cancellationToken))
+        await using (var stream = new FileStream(partialXlsx, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            await book.StartWorksheetAsync("集計", token: cancellationToken);
-            foreach (var (label, value) in summary) await book.AddRowAsync([new Cell(label), new Cell(value)], cancellationToken);
-            await book.AddRowAsync([new Cell("")], cancellationToken);
-            await book.AddRowAsync([new Cell("判定"), new Cell("件数"), new Cell("意味")], cancellationToken);
-            foreach (var verdict in Verdicts.All)
-                await book.AddRowAsync([new Cell(verdict.Label()), new Cell(Counts.GetValueOrDefault(verdict)), new Cell(verdict.Meaning())], cancellationToken);
-
-            foreach (var verdict in Verdicts.All.Where(v => v != Verdict.Match))
+            await _workbook.WriteAsync(stream, summary, Counts, (verdict, ct) =>
             {
-                await book.StartWorksheetAsync(verdict.Label(), token: cancellationToken);
-                await book.AddRowAsync(ReconcileReportRow.Headers.Select(h => new Cell(h)).ToArray(), cancellationToken);
                 var writer = _spills[verdict];
                 writer.Flush();
                 writer.BaseStream.Position = 0;
                 // The spill is decoded on another core while the workbook is written.
-                await foreach (var batch in ReadAhead.Batches(_ => Spilled(writer.BaseStream), 1024, 4, cancellationToken))
-                {
-                    foreach (var row in batch) await book.AddRowAsync(row, cancellationToken);
-                }
-            }
-            await book.FinishAsync(cancellationToken);
+                return ReadAhead.Batches(_ => Spilled(writer.BaseStream), 1024, 4, ct);
+            }, cancellationToken);
         }
         _completed = true;
         if (publish) Publish(_csvPath, _xlsxPath);
@@ -112,14 +110,17 @@ public sealed class ReconcileReport : IAsyncDisposable
         }
     }
 
-    private static IEnumerable<Cell[]> Spilled(Stream spill)
+    private static IEnumerable<WorkbookRow> Spilled(Stream spill)
     {
         using var reader = new BinaryReader(spill, Encoding.UTF8, leaveOpen: true);
         while (spill.Position < spill.Length)
         {
-            var cells = new Cell[ReconcileReportRow.Headers.Count];
-            for (var i = 0; i < cells.Length; i++) cells[i] = new Cell(reader.ReadString());
-            yield return cells;
+            var cells = new string[ReconcileReportRow.Headers.Count];
+            for (var i = 0; i < cells.Length; i++) cells[i] = reader.ReadString();
+            var flags = reader.ReadByte();
+            var fingerprint = (flags & HasFingerprint) != 0 ? reader.ReadString() : null;
+            DateOnly? birth = (flags & HasBirthDate) != 0 ? DateOnly.FromDayNumber(reader.ReadInt32()) : null;
+            yield return new WorkbookRow(cells, birth, fingerprint);
         }
     }
 

@@ -29,6 +29,12 @@ public sealed record ReconcileReportRow(
     /// <summary>On a row a clerk may decide (<see cref="DecisionColumns.IsDecidable"/>): which row it is, for the workbook's hidden 照合ID.</summary>
     public RowFingerprint? Fingerprint { get; init; }
 
+    /// <summary>
+    /// The birth date where the row has a full one (the 生年月日 cell is its 和暦 text for reading; a 不詳 date has none): the
+    /// workbook writes it as a date a clerk can sort and filter by, beside the text.
+    /// </summary>
+    public DateOnly? BirthDateValue { get; init; }
+
     /// <summary>The cells in <see cref="Headers"/> order.</summary>
     public string[] Cells() =>
         [RunId, File, Line, Filing, Result, BasicPensionNumber, Name, KanaName, BirthDate, Verdict.Label(), AtenaNumber, Score, Evidence, Differences, Action, OtherCandidates];

@@ -134,7 +134,8 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
             .Select((o, i) => $"{(decidable ? $"候補{i + 1} " : "")}{matcher.Index[o.Person].AtenaNumber}({Score(o.Score)})"));
         var report = new ReconcileReportRow(_run, _fileNames[row.FileId], row.LineNumber.ToString(CultureInfo.InvariantCulture), _filings.Describe(row.FilingCode),
             _results.Entries.GetValueOrDefault(result, result), row.BasicPensionNumber ?? "", row.KanjiName ?? "", row.KanaName,
-            Cached(_dates, row.BirthDate, WarekiCodec.Describe), verdict, atena, score, evidence, differences, action, others);
+            Cached(_dates, row.BirthDate, WarekiCodec.Describe), verdict, atena, score, evidence, differences, action, others)
+        { BirthDateValue = row.BirthDate };
         var seq = _seq++;
         if (!decidable) return report;
         var fingerprint = RowFingerprint.Of(context.RunId, row.FileId, row.LineNumber, report.Cells());
@@ -382,7 +383,8 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
     {
         var city = person.Candidate;
         return new ReconcileReportRow(_run, listNames, "", _filings.Describe(filingCode), "", city.BasicPensionNumber ?? "", city.Name, city.NameKana,
-            Birth(city.BirthDate), Verdict.Unreflected, person.AtenaNumber, "", "", difference, "届書を機構へ送付したか、送付済みなら機構での処理状況を確認する", "");
+            Birth(city.BirthDate), Verdict.Unreflected, person.AtenaNumber, "", "", difference, "届書を機構へ送付したか、送付済みなら機構での処理状況を確認する", "")
+        { BirthDateValue = city.BirthDate.Date };
     }
 
     private static string Birth(BirthDate birth) => birth.Date is { } date ? WarekiCodec.Describe(date)
