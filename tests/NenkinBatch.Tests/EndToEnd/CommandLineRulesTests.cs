@@ -36,7 +36,7 @@ public class CommandLineRulesTests
     // The parser's own errors, in Japanese, naming the option or argument and what it takes.
     [InlineData("reconcile", "--file abc", "--file の値「abc」は整数で指定してください。")]
     [InlineData("reconcile", "--file", "--file の後に整数を指定してください。")]
-    [InlineData("reconcile", "extra", "余分な引数「extra」です。nenkin-reconcile に渡せる引数はありません（コマンドは undo）。")]
+    [InlineData("reconcile", "extra", "余分な引数「extra」です。nenkin-reconcile に渡せる引数はありません（コマンドは undo、decide）。")]
     [InlineData("reconcile", "undo", "undo には RUN（取り消す nenkin-reconcile --apply の実行番号）を指定してください。")]
     [InlineData("reconcile", "undo abc", "RUN の値「abc」は整数で指定してください。")]
     [InlineData("reconcile", "undo 3 4", "余分な引数「4」です。undo に渡せる引数は RUN だけです。")]

@@ -18,6 +18,7 @@ public class HelpTextTests
     [InlineData("nenkin-juki-sync", new string[0], "juki-sync")]
     [InlineData("nenkin-reconcile", new string[0], "reconcile")]
     [InlineData("nenkin-reconcile.undo", new[] { "undo" }, "reconcile")]
+    [InlineData("nenkin-reconcile.decide", new[] { "decide" }, "reconcile")]
     public async Task Help_MatchesApprovedText(string name, string[] command, string executable)
     {
         var env = new Dictionary<string, string> { ["LANG"] = "C.UTF-8", ["LC_ALL"] = "C.UTF-8", ["COLUMNS"] = "120" };
