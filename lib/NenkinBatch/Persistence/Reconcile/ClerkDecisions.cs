@@ -40,25 +40,30 @@ public static class ClerkDecisions
         return "F:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
+    /// <summary>Rows per INSERT: a million-row list may have hundreds of thousands to keep, and a statement per row is a round trip each.</summary>
+    private const int RowsPerStatement = 256;
+
     /// <summary>Keeps a report run's decidable rows; a row kept already (a retried chunk) is left as it is.</summary>
     public static async Task StoreRowsAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, IReadOnlyCollection<DecidableRow> rows,
         CancellationToken cancellationToken)
     {
-        if (rows.Count == 0) return;
-        await using var command = ReconcileStore.Command(connection, transaction, """
-            INSERT INTO reconcile_result (municipality_code, run_id, file_id, line_number, seq, verdict, digest, candidates)
-            VALUES (@m, @run, @file, @line, @seq, @verdict, @digest, @candidates)
-            ON CONFLICT (run_id, seq) DO NOTHING
-            """, ("m", municipality.Value), ("run", 0L), ("file", 0L), ("line", 0L), ("seq", 0L), ("verdict", ""), ("digest", ""), ("candidates", ""));
-        foreach (var row in rows)
+        foreach (var batch in rows.Chunk(RowsPerStatement))
         {
-            command.Parameters[1].Value = row.RunId;
-            command.Parameters[2].Value = row.FileId;
-            command.Parameters[3].Value = row.LineNumber;
-            command.Parameters[4].Value = row.Seq;
-            command.Parameters[5].Value = row.Verdict;
-            command.Parameters[6].Value = row.Digest;
-            command.Parameters[7].Value = JsonSerializer.Serialize(row.Candidates, Json);
+            var values = new System.Text.StringBuilder();
+            var parameters = new List<(string, object?)>(batch.Length * 7 + 1) { ("m", municipality.Value) };
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var row = batch[i];
+                var n = i.ToString(CultureInfo.InvariantCulture);
+                values.Append(i == 0 ? "" : ", ").Append($"(@m, @r{n}, @f{n}, @l{n}, @s{n}, @v{n}, @d{n}, @c{n})");
+                parameters.AddRange([("r" + n, row.RunId), ("f" + n, row.FileId), ("l" + n, row.LineNumber), ("s" + n, row.Seq), ("v" + n, row.Verdict),
+                    ("d" + n, row.Digest), ("c" + n, JsonSerializer.Serialize(row.Candidates, Json))]);
+            }
+            await using var command = ReconcileStore.Command(connection, transaction, $"""
+                INSERT INTO reconcile_result (municipality_code, run_id, file_id, line_number, seq, verdict, digest, candidates)
+                VALUES {values}
+                ON CONFLICT (run_id, seq) DO NOTHING
+                """, [.. parameters]);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
