@@ -40,31 +40,54 @@ public static class ClerkDecisions
         return "F:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    /// <summary>Rows per INSERT: a million-row list may have hundreds of thousands to keep, and a statement per row is a round trip each.</summary>
-    private const int RowsPerStatement = 256;
-
-    /// <summary>Keeps a report run's decidable rows; a row kept already (a retried chunk) is left as it is.</summary>
+    /// <summary>
+    /// Keeps a report run's decidable rows; a row kept already (a retried chunk) is left as it is. A million-row list may have
+    /// hundreds of thousands: PostgreSQL takes them 256 to a statement (a statement each is a round trip each); SQLite, in
+    /// process, one prepared statement run per row (its parameters are found by name, so a statement of thousands costs more).
+    /// </summary>
     public static async Task StoreRowsAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, IReadOnlyCollection<DecidableRow> rows,
         CancellationToken cancellationToken)
     {
-        foreach (var batch in rows.Chunk(RowsPerStatement))
+        var perStatement = connection is Npgsql.NpgsqlConnection ? 256 : 1;
+        DbCommand? single = null;
+        try
         {
-            var values = new System.Text.StringBuilder();
-            var parameters = new List<(string, object?)>(batch.Length * 7 + 1) { ("m", municipality.Value) };
-            for (var i = 0; i < batch.Length; i++)
+            foreach (var batch in rows.Chunk(perStatement))
             {
-                var row = batch[i];
-                var n = i.ToString(CultureInfo.InvariantCulture);
-                values.Append(i == 0 ? "" : ", ").Append($"(@m, @r{n}, @f{n}, @l{n}, @s{n}, @v{n}, @d{n}, @c{n})");
-                parameters.AddRange([("r" + n, row.RunId), ("f" + n, row.FileId), ("l" + n, row.LineNumber), ("s" + n, row.Seq), ("v" + n, row.Verdict),
-                    ("d" + n, row.Digest), ("c" + n, JsonSerializer.Serialize(row.Candidates, Json))]);
+                var values = new System.Text.StringBuilder();
+                var parameters = new List<(string, object?)>(batch.Length * 7 + 1) { ("m", municipality.Value) };
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    var row = batch[i];
+                    var n = i.ToString(CultureInfo.InvariantCulture);
+                    values.Append(i == 0 ? "" : ", ").Append($"(@m, @r{n}, @f{n}, @l{n}, @s{n}, @v{n}, @d{n}, @c{n})");
+                    parameters.AddRange([("r" + n, row.RunId), ("f" + n, row.FileId), ("l" + n, row.LineNumber), ("s" + n, row.Seq), ("v" + n, row.Verdict),
+                        ("d" + n, row.Digest), ("c" + n, JsonSerializer.Serialize(row.Candidates, Json))]);
+                }
+                if (perStatement == 1 && single is not null)
+                {
+                    for (var i = 1; i < parameters.Count; i++) single.Parameters[i].Value = parameters[i].Item2;
+                    await single.ExecuteNonQueryAsync(cancellationToken);
+                    continue;
+                }
+                var command = ReconcileStore.Command(connection, transaction, $"""
+                    INSERT INTO reconcile_result (municipality_code, run_id, file_id, line_number, seq, verdict, digest, candidates)
+                    VALUES {values}
+                    ON CONFLICT (run_id, seq) DO NOTHING
+                    """, [.. parameters]);
+                if (perStatement == 1)
+                {
+                    await command.PrepareAsync(cancellationToken);
+                    single = command;
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                    continue;
+                }
+                await using (command) await command.ExecuteNonQueryAsync(cancellationToken);
             }
-            await using var command = ReconcileStore.Command(connection, transaction, $"""
-                INSERT INTO reconcile_result (municipality_code, run_id, file_id, line_number, seq, verdict, digest, candidates)
-                VALUES {values}
-                ON CONFLICT (run_id, seq) DO NOTHING
-                """, [.. parameters]);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            if (single is not null) await single.DisposeAsync();
         }
     }
 
