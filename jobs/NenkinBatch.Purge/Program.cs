@@ -27,10 +27,14 @@ var asOf = DateOption("--as-of", "基準日（YYYY-MM-DD、既定: 当日）。�
 var inbox = new Option<DirectoryInfo[]>("--inbox") { Description = "受信フォルダー（processed/ と rejected/ の控えを対象にする。複数可。既定: 設定 purge.inboxDirs）", AllowMultipleArgumentsPerToken = false };
 var plan = new Command("plan", "保存期間を過ぎた記録の削除計画を作り、承認用の報告書（CSV と xlsx）を書く。何も削除しない。最後に実行のコマンドを表示する") { asOf, inbox };
 common.AddJobOptionsTo(plan);
-plan.SetAction(CommandLineHost.Guard((parse, ct) =>
+plan.SetAction(CommandLineHost.Guard(async (parse, ct) =>
 {
     var inboxes = parse.GetValue(inbox) is { Length: > 0 } given ? given.Select(d => d.FullName).ToList() : null;
-    return JobRunner.RunAsync(new PurgePlanJob(parse.GetValue(asOf), inboxes), WithReports(common.Invocation(parse)), ct);
+    var job = new PurgePlanJob(parse.GetValue(asOf), inboxes);
+    var code = await JobRunner.RunAsync(job, WithReports(common.Invocation(parse)), ct);
+    // The last line is the one command that executes exactly this plan, to be run once its report is signed.
+    if (code == 0 && job.Command is { } command) Console.Out.WriteLine(command);
+    return code;
 }));
 root.Subcommands.Add(plan);
 

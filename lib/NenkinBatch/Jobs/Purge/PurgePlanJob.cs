@@ -26,6 +26,9 @@ public sealed class PurgePlanJob(DateOnly? asOf = null, IReadOnlyList<string>? i
     /// <summary>The plan stored by the last run (tests and the command line read it).</summary>
     public long? PlanId { get; private set; }
 
+    /// <summary>The command that executes the plan just stored: the executable prints it as its very last line.</summary>
+    public string? Command { get; private set; }
+
     public override Task<(string Parameters, string Key)> IdentifyAsync(Settings settings, CancellationToken cancellationToken)
     {
         // A policy that cannot be read, or would erase early, stops here: exit 64 before any run is registered.
@@ -177,8 +180,8 @@ public sealed class PurgePlanJob(DateOnly? asOf = null, IReadOnlyList<string>? i
         if (overCap)
             context.Log.Warn("削除する宛名 {0:N0} 件は宛名 {1:N0} 件の {2}% を超えます。承認のうえ実行するときは --over-cap を付けてください。", personCount, personsOnFile,
                 context.Settings.PurgeCapPercent.ToString(CultureInfo.InvariantCulture));
-        context.Log.Info("報告書の承認（係長の署名）を受けてから、次のコマンドで実行してください:");
-        context.Out.WriteLine(command);
+        context.Log.Info("報告書の承認（係長の署名）を受けてから、次のコマンドで実行してください: {0}", command);
+        Command = command;
         return new JobOutcome(false, command);
     }
 
