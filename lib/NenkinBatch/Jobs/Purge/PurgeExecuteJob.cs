@@ -58,6 +58,12 @@ public sealed class PurgeExecuteJob(long planId, long confirmCount, bool overCap
         context.Log.Info("削除計画 {0}（基準日 {1}、{2:N0} 件）を実行します。各項目は {3} 時点の保存期間と保存の継続（ホールド）で確認し直します。{4}", planId,
             CalendarDate.ToIso(plan.AsOf), plan.ItemCount, CalendarDate.ToIso(today), context.DryRun ? "（ドライラン: 何も削除しません）" : "");
 
+        // A database loaded in bulk may not have been analysed yet: without statistics PostgreSQL plans the erasure's joins blind.
+        await context.ReadAsync(async (c, ct) =>
+        {
+            foreach (var table in new[] { "person", "qualification", "person_individual_number", "audit_log" }) await store.AnalyzeAsync(c, null, table, ct);
+            return true;
+        }, cancellationToken);
         var after = 0L;
         var first = plan.Status == PlanStatus.Planned;
         var dryRunSkipped = new List<(long Seq, string Kind, string? Key, string? Reason)>();
@@ -121,7 +127,7 @@ public sealed class PurgeExecuteJob(long planId, long confirmCount, bool overCap
 
         var skipped = context.DryRun ? dryRunSkipped : await context.ReadAsync((c, ct) => store.SkippedAsync(c, planId, ct), cancellationToken);
         var summary = string.Join("、", new[] { "persons", "numbers", "jps_files", "audit_rows", "runs", "files" }.Select(n => $"{Label(n)} {context.Counts[n]:N0}"));
-        context.Log.Info("削除計画 {0}: {1}{2}（{3}）、確認し直して残したもの {4:N0} 件", planId, context.DryRun ? "削除するもの " : "削除 ", context.Counts["deleted"], summary, skipped.Count);
+        context.Log.Info("削除計画 {0}: {1}{2:N0} 件（{3}）、確認し直して残したもの {4:N0} 件", planId, context.DryRun ? "削除するもの " : "削除 ", context.Counts["deleted"], summary, skipped.Count);
         if (skipped.Count == 0) return new JobOutcome(false);
 
         var directory = context.Settings.ReportDirectory;

@@ -29,6 +29,16 @@ public sealed class PostgresPurgeStore : PurgeStore
         }
     }
 
+    public override Task AnalyzeAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, $"ANALYZE {table}", cancellationToken);
+
+    protected override string StripAuditRowsSql => """
+        UPDATE audit_log SET table_name = 'erased', record_key = @m || '/erased/' || CAST(@plan AS text) || '/' || CAST(p.seq AS text),
+               before_data = NULL, after_data = NULL
+        FROM purge_audit p
+        WHERE audit_log.audit_id = p.audit_id
+        """;
+
     public override async Task OpenGateAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         await ExecuteAsync(connection, transaction, "SET LOCAL nenkinbatch.purge = 'on'", cancellationToken);
 
@@ -38,6 +48,7 @@ public sealed class PostgresPurgeStore : PurgeStore
     public override async Task LoadKeysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Key, long Seq)> keys, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, transaction, "CREATE TEMP TABLE IF NOT EXISTS purge_keys (k text PRIMARY KEY, seq bigint NOT NULL) ON COMMIT DELETE ROWS", cancellationToken);
+        await ExecuteAsync(connection, transaction, "CREATE TEMP TABLE IF NOT EXISTS purge_audit (audit_id bigint PRIMARY KEY, seq bigint NOT NULL) ON COMMIT DELETE ROWS", cancellationToken);
         await ExecuteAsync(connection, transaction, "DELETE FROM purge_keys", cancellationToken);
         await ExecuteAsync(connection, transaction, "INSERT INTO purge_keys (k, seq) SELECT * FROM unnest(@keys, @seqs)", cancellationToken,
             ("keys", keys.Select(k => k.Key).ToArray()), ("seqs", keys.Select(k => k.Seq).ToArray()));

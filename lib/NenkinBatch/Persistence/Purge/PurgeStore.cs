@@ -271,6 +271,7 @@ public class PurgeStore
     public virtual async Task LoadKeysAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Key, long Seq)> keys, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, transaction, "CREATE TEMP TABLE IF NOT EXISTS purge_keys (k text PRIMARY KEY, seq integer NOT NULL)", cancellationToken);
+        await ExecuteAsync(connection, transaction, "CREATE TEMP TABLE IF NOT EXISTS purge_audit (audit_id integer PRIMARY KEY, seq integer NOT NULL)", cancellationToken);
         await ExecuteAsync(connection, transaction, "DELETE FROM purge_keys", cancellationToken);
         await Sqlite.SqliteMemberWriter.ExecuteForEachAsync((Microsoft.Data.Sqlite.SqliteConnection)connection, (Microsoft.Data.Sqlite.SqliteTransaction)transaction,
             "INSERT INTO purge_keys (k, seq) VALUES ($k, $seq)", keys, (key, x) => { x["$k"].Value = key.Key; x["$seq"].Value = key.Seq; }, cancellationToken);
@@ -287,24 +288,40 @@ public class PurgeStore
         foreach (var table in new[] { "person_individual_number", "qualification", "person_address_history", "person_name_history", "juki_pending", "follow_up",
                      "jps_filing_processed", "reconcile_result" })
             await ExecuteAsync(connection, transaction, $"DELETE FROM {table} WHERE municipality_code = @m AND atena_number IN (SELECT k FROM purge_keys)", cancellationToken, m);
-        var erased = ("plan", (object?)planId);
+        // First the rows to strip, each with its item (the keys drive the lookups: CROSS JOIN keeps SQLite from scanning the log per key),
+        // then one update through the audit id.
+        await ExecuteAsync(connection, transaction, "DELETE FROM purge_audit", cancellationToken);
         foreach (var table in new[] { "person", "person_individual_number" })
             await ExecuteAsync(connection, transaction, $"""
-                UPDATE audit_log SET table_name = 'erased', record_key = @m || '/erased/' || CAST(@plan AS text) || '/' || CAST(k.seq AS text),
-                       before_data = NULL, after_data = NULL
-                FROM purge_keys k
-                WHERE audit_log.municipality_code = @m AND audit_log.table_name = '{table}' AND audit_log.record_key = @m || '/{table}/' || k.k
-                """, cancellationToken, m, erased);
+                INSERT INTO purge_audit (audit_id, seq)
+                SELECT a.audit_id, k.seq FROM purge_keys k CROSS JOIN audit_log a
+                WHERE a.municipality_code = @m AND a.table_name = '{table}' AND a.record_key = @m || '/{table}/' || k.k
+                """, cancellationToken, m);
         // A person's 資格 keys run from <m>/qualification/<宛名番号>/ up to the same with the closing '/' raised to '0' (AuditLog's range).
         await ExecuteAsync(connection, transaction, """
-            UPDATE audit_log SET table_name = 'erased', record_key = @m || '/erased/' || CAST(@plan AS text) || '/' || CAST(k.seq AS text),
-                   before_data = NULL, after_data = NULL
-            FROM purge_keys k
-            WHERE audit_log.municipality_code = @m AND audit_log.table_name = 'qualification'
-              AND audit_log.record_key >= @m || '/qualification/' || k.k || '/' AND audit_log.record_key < @m || '/qualification/' || k.k || '0'
-            """, cancellationToken, m, erased);
+            INSERT INTO purge_audit (audit_id, seq)
+            SELECT a.audit_id, k.seq FROM purge_keys k CROSS JOIN audit_log a
+            WHERE a.municipality_code = @m AND a.table_name = 'qualification'
+              AND a.record_key >= @m || '/qualification/' || k.k || '/' AND a.record_key < @m || '/qualification/' || k.k || '0'
+            """, cancellationToken, m);
+        await AnalyzeAsync(connection, transaction, "purge_audit", cancellationToken);
+        await ExecuteAsync(connection, transaction, StripAuditRowsSql, cancellationToken, m, ("plan", planId));
         await ExecuteAsync(connection, transaction, "DELETE FROM person WHERE municipality_code = @m AND atena_number IN (SELECT k FROM purge_keys)", cancellationToken, m);
     }
+
+    /// <summary>Gives the planner statistics of a table (PostgreSQL); SQLite plans its few statements here without them.</summary>
+    public virtual Task AnalyzeAsync(DbConnection connection, DbTransaction? transaction, string table, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Strips the audit rows in <c>purge_audit</c>. SQLite walks the ids (an UPDATE … FROM would scan the whole log: it has no
+    /// statistics of a temporary table); PostgreSQL joins (<see cref="PostgresPurgeStore"/>).
+    /// </summary>
+    protected virtual string StripAuditRowsSql => """
+        UPDATE audit_log SET table_name = 'erased',
+               record_key = @m || '/erased/' || CAST(@plan AS text) || '/' || CAST((SELECT p.seq FROM purge_audit p WHERE p.audit_id = audit_log.audit_id) AS text),
+               before_data = NULL, after_data = NULL
+        WHERE audit_id IN (SELECT audit_id FROM purge_audit)
+        """;
 
     /// <summary>Erases the 個人番号 alone of the people in <c>purge_keys</c>: the sealed number and any copy waiting with a 住基 row.</summary>
     public async Task EraseNumbersAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, CancellationToken cancellationToken)

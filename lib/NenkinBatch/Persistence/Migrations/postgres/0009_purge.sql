@@ -108,3 +108,5 @@ CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
 CREATE INDEX ix_batch_run_ended ON batch_run (municipality_code, ended_at);
 -- On the date alone: the audit log's lookups by key keep their own index (an index led by municipality_code would compete for them).
 CREATE INDEX ix_audit_log_recorded ON audit_log (recorded_at);
+-- An erased person's reconcile results go with them: looked up by person, not by run.
+CREATE INDEX ix_reconcile_result_person ON reconcile_result (municipality_code, atena_number);
