@@ -33,14 +33,17 @@ var seed = new Option<ulong>("--seed") { Description = "乱数の種（同じ種
 var outDir = new Option<DirectoryInfo>("--out") { Description = "出力フォルダー", Required = true };
 var jpsRows = new Option<int?>("--jps-rows") { Description = "処理結果一覧表の行数（既定: 住民の10分の1）" };
 var jukiChanges = new Option<int?>("--juki-changes") { Description = "住基の日次差分1日分の行数（既定: 住民の50分の1、少なくとも24）" };
+var retentionPeople = new Option<int?>("--retention-people") { Description = "保存期間の確認用に、何年も前に転出・死亡した人などをこの人数だけ members-retention.csv に作る（正解表 retention-truth.csv、保存の継続 retention-holds.csv、古いファイル old-files/ も）" };
 var generate = new Command("generate", "合成の市（架空の住民）のファイル一式を作る: members.csv、処理結果一覧表（CSV・固定長）、住基の初期履歴と日次差分2日分、正解表 truth.csv と juki-followups-truth.csv")
 {
-    people, seed, outDir, jpsRows, jukiChanges,
+    people, seed, outDir, jpsRows, jukiChanges, retentionPeople,
 };
 generate.Validators.Add(result =>
 {
     if (result.TryGetValue(people, out var count) && count < 1)
         result.AddError("--people は1以上です。");
+    else if (result.TryGetValue(retentionPeople, out var old) && old < 0)
+        result.AddError("--retention-people は0以上です。");
     else if (result.TryGetValue(common.Municipality, out var code) && !MunicipalityCode.Parse(code).Ok)
         result.AddError($"市区町村コード「{code}」が正しくありません。");
 });
@@ -50,6 +53,7 @@ generate.SetAction(CommandLineHost.Guard((parse, ct) => GenerateCommand.RunAsync
     Seed = parse.GetValue(seed),
     JpsRows = parse.GetValue(jpsRows) ?? -1,
     JukiChanges = parse.GetValue(jukiChanges) ?? -1,
+    RetentionPeople = parse.GetValue(retentionPeople) ?? 0,
     MunicipalityCode = parse.GetValue(common.Municipality) ?? "121002",
 }, parse.GetValue(outDir)!.FullName, Console.Out, ct)));
 root.Subcommands.Add(generate);

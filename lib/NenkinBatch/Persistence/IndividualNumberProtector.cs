@@ -21,6 +21,7 @@ public sealed class IndividualNumberProtector
     private long _nonceCounter;
     private readonly ThreadLocal<AesGcm> _aes;
     private readonly byte[] _checkKey;
+    private readonly byte[] _erasureKey;
 
     public IndividualNumberProtector(ReadOnlySpan<byte> masterKey)
     {
@@ -30,6 +31,7 @@ public sealed class IndividualNumberProtector
         var digestKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "nenkinbatch individual-number digest"u8.ToArray());
         _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, digestKey));
         _checkKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "nenkinbatch individual-number key check"u8.ToArray());
+        _erasureKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, info: "nenkinbatch erasure record"u8.ToArray());
     }
 
     /// <summary>
@@ -38,6 +40,14 @@ public sealed class IndividualNumberProtector
     /// </summary>
     public byte[] KeyCheck(string municipality) =>
         HMACSHA256.HashData(_checkKey, Encoding.ASCII.GetBytes($"nenkinbatch key check:{municipality}"));
+
+    /// <summary>
+    /// The purge log's keyed digest of an erased record's key (HMAC-SHA-256, lower-case hex, under a key derived for this use alone):
+    /// "was 宛名番号 X erased?" is answered by digesting X again, while the log keeps nothing that names X to whoever reads it without
+    /// the key file.
+    /// </summary>
+    public string ErasureDigest(string municipality, string kind, string key) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(_erasureKey, Encoding.UTF8.GetBytes($"{municipality}:{kind}:{key}")));
 
     /// <summary>
     /// Reads the key file, or creates it (32 random bytes, base64, readable by the owner only)

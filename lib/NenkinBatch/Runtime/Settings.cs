@@ -34,6 +34,14 @@ public sealed record Settings
     public int JukiGapFollowUpDays { get; init; } = 3;
     /// <summary>住基 sync: a change raises follow-ups only within this many days of its file's newest 処理日 (jukiSync:followUpWindowDays).</summary>
     public int JukiFollowUpWindowDays { get; init; } = 90;
+    /// <summary>A city's retention policy file (retentionPolicy); null: the built-in one (samples/retention/retention.json).</summary>
+    public string? RetentionPolicyFile { get; init; }
+    /// <summary>Purge: a plan older than this many days is not executed (purge:planMaxAgeDays): what was signed must still be what is there.</summary>
+    public int PurgePlanMaxAgeDays { get; init; } = 14;
+    /// <summary>Purge: a plan erasing more than this share of the persons on file needs --over-cap (purge:capPercent).</summary>
+    public double PurgeCapPercent { get; init; } = 5;
+    /// <summary>Purge: the import and sync inboxes whose processed/ and rejected/ copies are kept as files (purge:inboxDirs, ';' between paths).</summary>
+    public IReadOnlyList<string> PurgeInboxDirectories { get; init; } = [];
 
     /// <summary>The values given on the command line; null where the option was not given.</summary>
     public sealed record CommandLine(string? Database, string? Municipality, string? LogDirectory, string? ConfigFile);
@@ -56,6 +64,10 @@ public sealed record Settings
         ("reconcile:unreflectedAfterDays", "NENKIN_RECONCILE_UNREFLECTED_AFTER_DAYS"),
         ("jukiSync:gapFollowUpDays", "NENKIN_JUKI_SYNC_GAP_FOLLOW_UP_DAYS"),
         ("jukiSync:followUpWindowDays", "NENKIN_JUKI_SYNC_FOLLOW_UP_WINDOW_DAYS"),
+        ("retentionPolicy", "NENKIN_RETENTION_POLICY"),
+        ("purge:planMaxAgeDays", "NENKIN_PURGE_PLAN_MAX_AGE_DAYS"),
+        ("purge:capPercent", "NENKIN_PURGE_CAP_PERCENT"),
+        ("purge:inboxDirs", "NENKIN_PURGE_INBOX_DIRS"),
     ];
 
     public static Settings Resolve(CommandLine commandLine, Func<string, string?> environment, string workingDirectory, string executableDirectory)
@@ -75,6 +87,18 @@ public sealed record Settings
                 return value is null ? null : Path.GetFullPath(value, provider is JsonStreamConfigurationProvider ? configDirectory : workingDirectory);
             }
             return null;
+        }
+
+        // Several paths in one setting, ';' between them (an environment variable holds one string); each relative as PathValue's.
+        IReadOnlyList<string> PathList(string key)
+        {
+            foreach (var provider in configuration.Providers.Reverse())
+            {
+                if (!provider.TryGet(key, out var value)) continue;
+                var relativeTo = provider is JsonStreamConfigurationProvider ? configDirectory : workingDirectory;
+                return (value ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => Path.GetFullPath(p, relativeTo)).ToList();
+            }
+            return [];
         }
 
         var municipalityText = configuration["municipalityCode"];
@@ -97,6 +121,9 @@ public sealed record Settings
             throw new OperatorException(ExitCode.UsageError,
                 $"設定 reconcile.reviewScore（{thresholds.Review}）は reconcile.autoMatchScore（{thresholds.AutoMatch}）以下、reconcile.tieMargin は 0 以上にしてください。");
         var logDirectory = PathValue("logDir") ?? Path.Combine(workingDirectory, "logs");
+        var capPercent = Number(configuration["purge:capPercent"], 5, "purge.capPercent");
+        if (capPercent is < 0 or > 100)
+            throw new OperatorException(ExitCode.UsageError, $"設定 purge.capPercent の値「{capPercent}」は 0 から 100 までの数値にしてください。");
         return new Settings
         {
             Database = database ?? Path.Combine(workingDirectory, "nenkin.db"),
@@ -107,6 +134,10 @@ public sealed record Settings
             UnreflectedAfterDays = Int(configuration["reconcile:unreflectedAfterDays"], 30, "reconcile.unreflectedAfterDays", 0),
             JukiGapFollowUpDays = Int(configuration["jukiSync:gapFollowUpDays"], 3, "jukiSync.gapFollowUpDays", 0),
             JukiFollowUpWindowDays = Int(configuration["jukiSync:followUpWindowDays"], 90, "jukiSync.followUpWindowDays", 0),
+            RetentionPolicyFile = PathValue("retentionPolicy"),
+            PurgePlanMaxAgeDays = Int(configuration["purge:planMaxAgeDays"], 14, "purge.planMaxAgeDays", 0),
+            PurgeCapPercent = capPercent,
+            PurgeInboxDirectories = PathList("purge:inboxDirs"),
             KeyFile = PathValue("keyFile"),
             CodeTablesFile = PathValue("codeTables"),
             ChunkSize = Int(configuration["chunkSize"], 5000, "chunkSize", 1),

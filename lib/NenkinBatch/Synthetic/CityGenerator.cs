@@ -80,6 +80,7 @@ public sealed class CityGenerator(CityOptions options, Vocabulary? vocabulary = 
         juki.Finish();
         var (history, delta1, delta2) = (files.JukiHistory.Rows, files.JukiDelta(2).Rows, files.JukiDelta(3).Rows);
         files.Dispose(); // the rejected rows still in a shuffle window add their follow-ups
+        if (options.RetentionPeople > 0) RetentionCity.Write(directory, options);
         return new CityCounts(options.People, onFile, files.MemberRows, files.JpsRows, history, delta1, delta2, files.FollowUps);
     }
 

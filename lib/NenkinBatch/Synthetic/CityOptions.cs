@@ -86,6 +86,10 @@ public sealed record CityOptions
     public double SecondChangeRate { get; init; } = 0.05;          // a person with two rows in one delta
     public double ReversedDeltaRate { get; init; } = 0.2;          // a person's rows of a delta written last-first
 
+    // Old data for the purge (RetentionCity): 0 writes none, so the city's files are what they always were.
+    /// <summary>People who left long ago, written to members-retention.csv with what a purge as of <see cref="AsOf"/> must do (retention-truth.csv).</summary>
+    public int RetentionPeople { get; init; }
+
     public int EffectiveJpsRows => JpsRows >= 0 ? JpsRows : Math.Max(1, People / 10);
     public int EffectiveJukiChanges => JukiChanges >= 0 ? JukiChanges : Math.Max(1, People / 50);
 

@@ -19,10 +19,14 @@ public class HelpTextTests
     [InlineData("nenkin-reconcile", new string[0], "reconcile")]
     [InlineData("nenkin-reconcile.undo", new[] { "undo" }, "reconcile")]
     [InlineData("nenkin-reconcile.decide", new[] { "decide" }, "reconcile")]
+    [InlineData("nenkin-purge", new string[0], "purge")]
+    [InlineData("nenkin-purge.plan", new[] { "plan" }, "purge")]
+    [InlineData("nenkin-purge.execute", new[] { "execute" }, "purge")]
+    [InlineData("nenkin-purge.hold.add", new[] { "hold", "add" }, "purge")]
     public async Task Help_MatchesApprovedText(string name, string[] command, string executable)
     {
         var env = new Dictionary<string, string> { ["LANG"] = "C.UTF-8", ["LC_ALL"] = "C.UTF-8", ["COLUMNS"] = "120" };
-        var dll = executable switch { "import" => AdminProcess.ImportDll, "reconcile" => AdminProcess.ReconcileDll, "juki-sync" => AdminProcess.JukiSyncDll, _ => AdminProcess.AdminDll };
+        var dll = executable switch { "import" => AdminProcess.ImportDll, "reconcile" => AdminProcess.ReconcileDll, "juki-sync" => AdminProcess.JukiSyncDll, "purge" => AdminProcess.PurgeDll, _ => AdminProcess.AdminDll };
         var result = await AdminProcess.RunDllAsync(dll, Path.GetTempPath(), env, [.. command, "--help"]);
         result.ExitCode.ShouldBe(0);
 

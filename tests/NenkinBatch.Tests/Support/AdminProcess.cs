@@ -18,6 +18,7 @@ public static class AdminProcess
     public static string ImportDll => Executable("NenkinBatch.Import", "nenkin-import");
     public static string ReconcileDll => Executable("NenkinBatch.Reconcile", "nenkin-reconcile");
     public static string JukiSyncDll => Executable("NenkinBatch.JukiSync", "nenkin-juki-sync");
+    public static string PurgeDll => Executable("NenkinBatch.Purge", "nenkin-purge");
 
     private static string Executable(string project, string assembly)
     {

@@ -33,6 +33,7 @@ public abstract record AuditKey
     public static FilingKey Filing(MunicipalityCode municipality, long fileId, long lineNumber) => new(municipality, fileId, lineNumber);
     public static FileKey File(MunicipalityCode municipality, long fileId) => new(municipality, fileId);
     public static DecisionKey Decision(MunicipalityCode municipality, long fileId, long lineNumber, string atenaNumber) => new(municipality, fileId, lineNumber, atenaNumber);
+    public static HoldKey Hold(MunicipalityCode municipality, long holdId) => new(municipality, holdId);
 
     /// <summary>
     /// What every key of a person's 資格 periods starts with. The trailing '/' is part of it, so the prefix of 宛名番号 12
@@ -65,6 +66,7 @@ public abstract record AuditKey
             (FileKey.TableName, 3) when Number(parts[2], out var fileId) => File(municipality, fileId),
             (DecisionKey.TableName, 5) when Number(parts[2], out var fileId) && Number(parts[3], out var line) =>
                 Decision(municipality, fileId, line, parts[4] == DecisionKey.Nobody ? "" : parts[4]),
+            (HoldKey.TableName, 3) when Number(parts[2], out var holdId) => Hold(municipality, holdId),
             _ => null,
         };
         if (key is not null && !string.Equals(key.Value, value, StringComparison.Ordinal)) key = null;
@@ -178,5 +180,18 @@ public abstract record AuditKey
         public string AtenaNumber { get; }
         public override string Table => TableName;
         private protected override string Local => $"{Invariant(FileId)}/{Invariant(LineNumber)}/{(AtenaNumber.Length == 0 ? Nobody : AtenaNumber)}";
+    }
+
+    /// <summary>A legal hold on a person or a list (nenkin-purge hold): <c>121002/purge_hold/&lt;hold id&gt;</c>.</summary>
+    public sealed record HoldKey : AuditKey
+    {
+        public const string TableName = "purge_hold";
+
+        internal HoldKey(MunicipalityCode municipality, long holdId) : base(municipality) =>
+            HoldId = holdId >= 0 ? holdId : throw new ArgumentOutOfRangeException(nameof(holdId));
+
+        public long HoldId { get; }
+        public override string Table => TableName;
+        private protected override string Local => Invariant(HoldId);
     }
 }

@@ -25,3 +25,6 @@ CREATE TABLE match_decision (
 );
 CREATE INDEX ix_match_decision_identity ON match_decision (municipality_code, identity_key);
 CREATE INDEX ix_match_decision_run ON match_decision (decided_run_id);
+-- The purge erases a person's decisions with them, and a list's with the list.
+CREATE INDEX ix_match_decision_person ON match_decision (municipality_code, atena_number);
+CREATE INDEX ix_match_decision_file ON match_decision (file_id);
