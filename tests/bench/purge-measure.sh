@@ -27,7 +27,8 @@ for store in postgres sqlite; do
   $admin db migrate >/dev/null
   $admin load-members "$city/members.csv" --quiet
   $admin load-members "$city/members-retention.csv" --quiet
-  timed plan $purge plan --as-of "$as_of" --quiet
+  timed plan $purge plan --as-of "$as_of"
+  grep -h "の削除計画 " "$last" | sed -E 's/^/         /'
   command=$(tail -1 "$last")
   echo "         $command"
   timed execute $purge ${command#nenkin-purge } --quiet || true

@@ -18,5 +18,5 @@ retention=$(( people * 10 / 68 ))
 residents=$(( (people - retention) * 100 / 57 ))
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, .NET $(dotnet --version)"
 echo "== generate --people $residents --retention-people $retention"
-dotnet jobs/NenkinBatch.Admin/bin/Release/net10.0/nenkin-admin.dll generate --people "$residents" --retention-people "$retention" --seed 1 --out "$work/city" >/dev/null
+dotnet jobs/NenkinBatch.Admin/bin/Release/net10.0/nenkin-admin.dll generate --people "$residents" --retention-people "$retention" --seed 1 --out "$work/city" | head -1
 NENKIN_BENCH_DIR="$work" bash tests/with-postgres.sh bash tests/bench/purge-measure.sh

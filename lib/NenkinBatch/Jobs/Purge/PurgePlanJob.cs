@@ -169,8 +169,8 @@ public sealed class PurgePlanJob(DateOnly? asOf = null, IReadOnlyList<string>? i
             return new RunCounts();
         }, "plan:" + planId.ToString(CultureInfo.InvariantCulture), []);
 
-        context.Log.Info("基準日 {0} の削除計画 {1}: {2}（保存の継続中で除外 {3:N0} 件）。何も削除していません。", CalendarDate.ToIso(day), planId,
-            counts.Count == 0 ? "対象なし" : string.Join("、", counts.Select(c => $"{RecordKinds.Label(c.Kind)} {c.Count:N0} 件")), held);
+        context.Log.Info("基準日 {0} の削除計画 {1}（宛名 {2:N0} 件中）: {3}（保存の継続中で除外 {4:N0} 件）。何も削除していません。", CalendarDate.ToIso(day), planId,
+            personsOnFile, counts.Count == 0 ? "対象なし" : string.Join("、", counts.Select(c => $"{RecordKinds.Label(c.Kind)} {c.Count:N0} 件")), held);
         context.Log.Info("報告書: {0}（{1}）", csv, Path.GetFileName(xlsx));
         if (context.DryRun)
         {
