@@ -44,6 +44,7 @@ public sealed class Doctor(
         if (settings is not null)
         {
             var store = await CheckDatabaseAsync(settings, cancellationToken);
+            if (store is null) Line(Skipped, "スキーマ", "データベースに接続できるまで点検できません");
             var applied = store is null ? null : await CheckSchemaAsync(store, cancellationToken);
             await CheckKeyAsync(settings, store, applied, cancellationToken);
             CheckCodeTables(settings);
