@@ -15,6 +15,11 @@ if ! command -v soffice >/dev/null 2>&1; then
     echo "  $install" >&2
   fi
 fi
+# The schedule tests run the Windows chain script with PowerShell 7; a copy in .tools/ when pwsh is not installed.
+if ! command -v pwsh >/dev/null 2>&1 && [ ! -x .tools/pwsh ]; then
+  echo "Installing PowerShell into .tools/ (dotnet tool PowerShell)…"
+  dotnet tool install --tool-path .tools PowerShell --version 7.6.9 >/dev/null
+fi
 dotnet build NenkinBatch.sln -c Release -warnaserror -nologo -v quiet
 log=$(mktemp)
 set +e

@@ -72,4 +72,20 @@ runs.Subcommands.Add(show);
 runs.Subcommands.Add(recover);
 root.Subcommands.Add(runs);
 
+var doctorInboxes = new Option<string[]>("--inbox")
+{
+    Description = "あわせて点検する受信フォルダー（nenkin-juki-sync・nenkin-import の --inbox と同じもの。複数回指定できる）",
+    AllowMultipleArgumentsPerToken = false,
+};
+var minFreeGb = new Option<double>("--min-free-gb") { Description = "空き容量がこれより少なければ警告する（GB）", DefaultValueFactory = _ => 5 };
+var doctor = new Command("doctor", "設定と環境を点検する（何も変更しない）: 設定ファイルと各設定の出どころ、市区町村コード、データベースの接続とスキーマ、鍵ファイル（有無・権限・照合）、フォルダーへの書き込み、空き容量、タイムゾーン。✗ があれば終了コード 40")
+{
+    doctorInboxes, minFreeGb,
+};
+doctor.SetAction(CommandLineHost.Guard((parse, ct) => new Doctor(
+    new Settings.CommandLine(parse.GetValue(common.Database), parse.GetValue(common.Municipality), null, parse.GetValue(common.Config)),
+    Environment.GetEnvironmentVariable, Environment.CurrentDirectory, AppContext.BaseDirectory, Console.Out,
+    new DoctorOptions(parse.GetValue(doctorInboxes) ?? [], parse.GetValue(minFreeGb)), TimeProvider.System).RunAsync(ct)));
+root.Subcommands.Add(doctor);
+
 return await CommandLineHost.RunAsync(root, args);

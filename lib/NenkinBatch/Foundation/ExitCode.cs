@@ -11,6 +11,11 @@ public enum ExitCode
     CompletedWithRowErrors = 10,
     InputRejected = 20,
     RefusedBySafetyRule = 30,
+    /// <summary>
+    /// nenkin-admin doctor found a check that fails (✗). No job returns it: a monitor that sees 40 knows an installation
+    /// check spoke, not a night's run, and the number sits apart from every job's code.
+    /// </summary>
+    CheckFailed = 40,
     UsageError = 64,
     DatabaseUnavailable = 69,
     UnexpectedFailure = 70,

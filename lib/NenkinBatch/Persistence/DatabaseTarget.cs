@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using NenkinBatch.Foundation;
@@ -14,12 +15,29 @@ public enum StoreKind
 /// What <c>--db</c> names: a PostgreSQL connection string (<c>Host=…</c>) or URI (<c>postgresql://…</c>),
 /// or else the path of an SQLite file.
 /// </summary>
-public sealed record DatabaseTarget(StoreKind Kind, string ConnectionString, string Display)
+public sealed partial record DatabaseTarget(StoreKind Kind, string ConnectionString, string Display)
 {
     public static bool IsConnectionString(string text) =>
         text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
         || text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
         || text.Contains('=', StringComparison.Ordinal);
+
+    /// <summary>
+    /// The text of a db setting fit to show an operator: a password, as <c>Password=…</c> (or <c>Pwd=…</c>) in a connection
+    /// string or as the secret of a URI's user information, replaced by asterisks; everything else as written, so the
+    /// operator recognises the value they set. Works on text that does not parse, which is when it is shown most.
+    /// </summary>
+    public static string Masked(string text)
+    {
+        var masked = PasswordPair().Replace(text, m => $"{m.Groups[1].Value}=********");
+        return UriSecret().Replace(masked, m => $"{m.Groups[1].Value}:********@");
+    }
+
+    [GeneratedRegex(@"(?<![^;\s])\s*(password|pwd)\s*=\s*(""[^""]*""|'[^']*'|[^;]*)", RegexOptions.IgnoreCase)]
+    private static partial Regex PasswordPair();
+
+    [GeneratedRegex(@"(://[^:/@\s]*):[^@/\s]*@")]
+    private static partial Regex UriSecret();
 
     /// <param name="fromCommandLine">A password typed on a command line is visible to every user of the machine, so it is refused there.</param>
     public static DatabaseTarget Parse(string text, bool fromCommandLine)

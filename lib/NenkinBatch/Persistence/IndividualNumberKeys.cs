@@ -22,6 +22,9 @@ public enum KeyCheckOutcome
 /// <summary>The key in force, checked against the store, and how many 個人番号 the store held.</summary>
 public sealed record CheckedKey(IndividualNumberProtector Protector, KeyCheckOutcome Outcome, long NumbersStored);
 
+/// <summary>A key against the store's recorded check value: recorded at all, this key's, and the 個人番号 stored.</summary>
+public sealed record KeyInspection(bool Recorded, bool Matches, long NumbersStored);
+
 /// <summary>
 /// Finds the 個人番号 key of a store — the configured file, or on SQLite the one beside the database — and checks that
 /// it is the key the store's numbers were sealed with, by the check value recorded when a key was first used.
@@ -88,7 +91,19 @@ public static class IndividualNumberKeys
         return new CheckedKey(protector, KeyCheckOutcome.Replaced, stored);
     }
 
-    private static async Task<byte[]?> RecordedCheckAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// How a key stands against the store, read only: whether a check value is recorded, whether it is this key's, and how
+    /// many numbers are stored. For an operator's check before a job runs (<c>nenkin-admin doctor</c>): it writes nothing,
+    /// where <see cref="OpenCheckedAsync"/> records a first value, and it opens no number.
+    /// </summary>
+    public static async Task<KeyInspection> InspectAsync(DbConnection connection, IndividualNumberProtector protector, MunicipalityCode municipality, CancellationToken cancellationToken)
+    {
+        var stored = await CountStoredAsync(connection, null, municipality, cancellationToken);
+        var recorded = await RecordedCheckAsync(connection, null, municipality, cancellationToken);
+        return new KeyInspection(recorded is not null, recorded is not null && CryptographicOperations.FixedTimeEquals(recorded, protector.KeyCheck(municipality.Value)), stored);
+    }
+
+    private static async Task<byte[]?> RecordedCheckAsync(DbConnection connection, DbTransaction? transaction, MunicipalityCode municipality, CancellationToken cancellationToken) =>
         await connection.QuerySingleOrDefaultAsync<byte[]>(new CommandDefinition(
             "SELECT key_check FROM individual_number_key_check WHERE municipality_code = @M",
             new { M = municipality.Value }, transaction, cancellationToken: cancellationToken));

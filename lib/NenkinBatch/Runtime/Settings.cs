@@ -11,7 +11,7 @@ namespace NenkinBatch.Runtime;
 /// Every setting a job reads, resolved once: command line &gt; environment (NENKIN_…) &gt;
 /// nenkinbatch.json (the --config file, else the working directory's, else the one beside the executable).
 /// </summary>
-public sealed record Settings
+public sealed partial record Settings
 {
     public const string FileName = "nenkinbatch.json";
 

@@ -14,6 +14,7 @@ public class HelpTextTests
     [InlineData("nenkin-admin.load-members", new[] { "load-members" }, "admin")]
     [InlineData("nenkin-admin.runs", new[] { "runs" }, "admin")]
     [InlineData("nenkin-admin.generate", new[] { "generate" }, "admin")]
+    [InlineData("nenkin-admin.doctor", new[] { "doctor" }, "admin")]
     [InlineData("nenkin-import", new string[0], "import")]
     [InlineData("nenkin-juki-sync", new string[0], "juki-sync")]
     [InlineData("nenkin-reconcile", new string[0], "reconcile")]

@@ -13,6 +13,9 @@ namespace NenkinBatch.Runtime.Cli;
 /// </summary>
 public static class CommandLineHost
 {
+    /// <summary>Set to 1, every executable parses its command line, says whether it is valid (exit 0, or 64 naming what is wrong) and runs nothing.</summary>
+    public const string CheckOnlyVariable = "NENKIN_CHECK_COMMAND_LINE";
+
     public static async Task<int> RunAsync(RootCommand root, string[] args)
     {
         OwnerOnlyFiles.Apply();
@@ -31,6 +34,13 @@ public static class CommandLineHost
             Console.Error.WriteLine($"使い方は {root.Name} --help で確認できます。");
             return (int)ExitCode.UsageError;
         }
+        // A scheduled task's or a crontab's arguments, or a command line in the operator's guide, checked without running
+        // anything: the same parse and the same messages, then exit 0 instead of the job.
+        if (Environment.GetEnvironmentVariable(CheckOnlyVariable) == "1" && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            Console.Out.WriteLine($"コマンドラインは正しく読めます（{CheckOnlyVariable}=1 のため実行はしません）: {CommandPath(parse.CommandResult)}");
+            return (int)ExitCode.Success;
+        }
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration
@@ -46,6 +56,18 @@ public static class CommandLineHost
             Console.Error.WriteLine(message);
             return (int)code;
         }
+    }
+
+    /// <summary>The command as typed, from the executable down ("nenkin-admin runs show").</summary>
+    private static string CommandPath(CommandResult command)
+    {
+        var names = new List<string>();
+        for (SymbolResult? current = command; current is not null; current = current.Parent)
+        {
+            if (current is CommandResult result) names.Add(result.Command.Name);
+        }
+        names.Reverse();
+        return string.Join(" ", names);
     }
 
     /// <summary>
