@@ -186,7 +186,7 @@ public class ScheduleTests
 
             var (exitCode, output) = await RunAsCronAsync(CronCommand("0 2 * * *"), environment);
 
-            holder.Kill();
+            holder.Kill(entireProcessTree: true);
             exitCode.ShouldBe(75, output);
             Calls(folder).ShouldBeEmpty();
         }
