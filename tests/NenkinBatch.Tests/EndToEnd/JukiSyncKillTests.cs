@@ -69,9 +69,25 @@ public class JukiSyncKillTests(BigDelta delta) : IClassFixture<BigDelta>
         await using var database = await TestDatabase.CreateMigratedAsync(kind);
         File.Copy(reference.KeyFile, database.KeyFile);
         var env = database.Environment(chunkSize: ChunkSize);
+        var registry = new RunRegistry(database.Store, TimeProvider.System);
         var random = new Random(kind.Length * 7_919);
         var points = Enumerable.Range(0, Kills).Select(_ => random.Next(1, BigDelta.Rows - 20 * ChunkSize)).Order().ToList();
-        var killed = await KillPoints.KillAtAsync(database, env, AdminProcess.JukiSyncDll, JukiSyncJob.JobName, [delta.Path], points, random);
+        var killed = 0;
+        foreach (var point in points)
+        {
+            var previous = long.Parse((await database.RowsAsync("SELECT COALESCE(max(run_id), 0) FROM batch_run")).Single(), CultureInfo.InvariantCulture);
+            using var running = AdminProcess.StartDll(AdminProcess.JukiSyncDll, database.Directory, env, delta.Path);
+            var output = running.StandardOutput.ReadToEndAsync();
+            var error = running.StandardError.ReadToEndAsync();
+            if (await WaitForLineAsync(registry, running, previous, point))
+            {
+                await Task.Delay(random.Next(0, 20));
+                running.Kill(entireProcessTree: true);
+                killed++;
+            }
+            await running.WaitForExitAsync();
+            PrivacyGuard.LeakedIn(await output + await error).ShouldBeEmpty();
+        }
         killed.ShouldBeGreaterThanOrEqualTo(3, "most kills land while the run is still working");
 
         var rerun = await AdminProcess.RunDllAsync(AdminProcess.JukiSyncDll, database.Directory, env, delta.Path);
@@ -81,5 +97,22 @@ public class JukiSyncKillTests(BigDelta delta) : IClassFixture<BigDelta>
         (await database.RowsAsync(audit)).ShouldBe(await reference.RowsAsync(audit));
         (await database.RowsAsync("SELECT file_name, newest_processed_on, completed_run_id IS NOT NULL FROM juki_file"))
             .ShouldBe(await reference.RowsAsync("SELECT file_name, newest_processed_on, completed_run_id IS NOT NULL FROM juki_file"));
+    }
+
+    /// <summary>Waits until the running sync has committed past the given line; false when it ended first.</summary>
+    private static async Task<bool> WaitForLineAsync(RunRegistry registry, Process process, long previousRun, int line)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            if (process.HasExited) return false;
+            var run = await registry.RunningAsync(TestDatabase.Municipality, JukiSyncJob.JobName, default);
+            if (run is { } current && current.RunId > previousRun && current.Checkpoint is { } checkpoint
+                && checkpoint.LastIndexOf(':') is var colon and > 0
+                && long.TryParse(checkpoint.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var committed) && committed >= line)
+                return true;
+            await Task.Delay(2);
+        }
+        throw new TimeoutException($"the run did not reach line {line} within three minutes");
     }
 }

@@ -59,9 +59,25 @@ public class PurgeKillTests(LongGoneCity city) : IClassFixture<LongGoneCity>
         File.Copy(reference.KeyFile, database.KeyFile);
         var env = database.Environment(chunkSize: ChunkSize);
         await LoadAndPlanAsync(database, env);
+        var registry = new RunRegistry(database.Store, TimeProvider.System);
         var random = new Random(kind.Length * 7_919);
         var points = Enumerable.Range(0, Kills).Select(_ => random.Next(1, LongGoneCity.People - 10 * ChunkSize)).Order().ToList();
-        var killed = await KillPoints.KillAtAsync(database, env, AdminProcess.PurgeDll, PurgeStore.JobName, Execute, points, random);
+        var killed = 0;
+        foreach (var point in points)
+        {
+            var previous = long.Parse((await database.RowsAsync("SELECT COALESCE(max(run_id), 0) FROM batch_run")).Single(), CultureInfo.InvariantCulture);
+            using var running = AdminProcess.StartDll(AdminProcess.PurgeDll, database.Directory, env, Execute);
+            var output = running.StandardOutput.ReadToEndAsync();
+            var error = running.StandardError.ReadToEndAsync();
+            if (await WaitForItemAsync(registry, running, previous, point))
+            {
+                await Task.Delay(random.Next(0, 20));
+                running.Kill(entireProcessTree: true);
+                killed++;
+            }
+            await running.WaitForExitAsync();
+            PrivacyGuard.LeakedIn(await output + await error).ShouldBeEmpty();
+        }
         killed.ShouldBeGreaterThanOrEqualTo(3, "most kills land while the run is still working");
 
         var rerun = await AdminProcess.RunDllAsync(AdminProcess.PurgeDll, database.Directory, env, Execute);
@@ -89,5 +105,22 @@ public class PurgeKillTests(LongGoneCity city) : IClassFixture<LongGoneCity>
         var plan = await AdminProcess.RunDllAsync(AdminProcess.PurgeDll, database.Directory, env, "plan", "--as-of", "2026-10-01");
         plan.ExitCode.ShouldBe(0, plan.All);
         plan.Out.ShouldEndWith(string.Join(' ', ["nenkin-purge", .. Execute]) + "\n");
+    }
+
+    /// <summary>Waits until the running execute has committed past the given item; false when it ended first.</summary>
+    private static async Task<bool> WaitForItemAsync(RunRegistry registry, Process process, long previousRun, int item)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            if (process.HasExited) return false;
+            var run = await registry.RunningAsync(TestDatabase.Municipality, PurgeStore.JobName, default);
+            if (run is { } current && current.RunId > previousRun && current.Checkpoint is { } checkpoint
+                && checkpoint.LastIndexOf(':') is var colon and > 0
+                && long.TryParse(checkpoint.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var committed) && committed >= item)
+                return true;
+            await Task.Delay(2);
+        }
+        throw new TimeoutException($"the run did not reach item {item} within three minutes");
     }
 }
