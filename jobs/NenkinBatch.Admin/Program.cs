@@ -9,14 +9,17 @@ var common = new CommonOptions();
 var root = new RootCommand("nenkin-admin: 国民年金バッチのデータベース・実行記録・初期移行の管理");
 common.AddConnectionOptionsTo(root);
 
-AdminCommands Admin(ParseResult parse) =>
-    new(common.ResolveSettings(parse), parse.GetValue(common.Database) is not null, Console.Out, TimeProvider.System);
+async Task<int> Admin(ParseResult parse, Func<AdminCommands, Task<int>> action)
+{
+    await using var admin = new AdminCommands(common.ResolveSettings(parse), parse.GetValue(common.Database) is not null, Console.Out, TimeProvider.System);
+    return await action(admin);
+}
 
 var db = new Command("db", "データベースのスキーマ");
 var migrate = new Command("migrate", "未適用のマイグレーションを適用する。SQLite のデータベースファイルがなければ作成する（ジョブは作成しない）。2回目以降は何もしない");
-migrate.SetAction(CommandLineHost.Guard((parse, ct) => Admin(parse).MigrateAsync(ct)));
+migrate.SetAction(CommandLineHost.Guard((parse, ct) => Admin(parse, admin => admin.MigrateAsync(ct))));
 var status = new Command("status", "適用済み・未適用のマイグレーションを表示する");
-status.SetAction(CommandLineHost.Guard((parse, ct) => Admin(parse).StatusAsync(ct)));
+status.SetAction(CommandLineHost.Guard((parse, ct) => Admin(parse, admin => admin.StatusAsync(ct))));
 db.Subcommands.Add(migrate);
 db.Subcommands.Add(status);
 root.Subcommands.Add(db);
@@ -61,13 +64,13 @@ root.Subcommands.Add(generate);
 var failedOnly = new Option<bool>("--failed") { Description = "失敗・放棄した実行だけを表示する" };
 var limit = new Option<int>("--limit") { Description = "表示する件数", DefaultValueFactory = _ => 20 };
 var runs = new Command("runs", "最近の実行（実行番号・ジョブ・状態・開始・所要・件数・終了コード）") { failedOnly, limit };
-runs.SetAction(CommandLineHost.Guard((parse, ct) => Admin(parse).ListRunsAsync(parse.GetValue(limit), parse.GetValue(failedOnly), ct)));
+runs.SetAction(CommandLineHost.Guard((parse, ct) => Admin(parse, admin => admin.ListRunsAsync(parse.GetValue(limit), parse.GetValue(failedOnly), ct))));
 var runId = new Argument<long>("ID") { Description = "実行番号" };
 var show = new Command("show", "1件の実行と、その除外行・警告・エラーを表示する") { runId };
-show.SetAction(CommandLineHost.Guard((parse, ct) => Admin(parse).ShowRunAsync(parse.GetValue(runId), ct)));
+show.SetAction(CommandLineHost.Guard((parse, ct) => Admin(parse, admin => admin.ShowRunAsync(parse.GetValue(runId), ct))));
 var recoverId = new Argument<long>("ID") { Description = "実行番号" };
 var recover = new Command("recover", "プロセスが既に終了している STARTED の実行を失敗（FAILED）にする") { recoverId };
-recover.SetAction(CommandLineHost.Guard((parse, ct) => Admin(parse).RecoverRunAsync(parse.GetValue(recoverId), ct)));
+recover.SetAction(CommandLineHost.Guard((parse, ct) => Admin(parse, admin => admin.RecoverRunAsync(parse.GetValue(recoverId), ct))));
 runs.Subcommands.Add(show);
 runs.Subcommands.Add(recover);
 root.Subcommands.Add(runs);

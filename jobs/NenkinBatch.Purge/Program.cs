@@ -76,7 +76,7 @@ holdRemove.SetAction(CommandLineHost.Guard((parse, ct) =>
     JobRunner.RunAsync(new PurgeHoldJob(Target(parse), add: false, parse.GetValue(reason)!), common.Invocation(parse), ct)));
 var all = new Option<bool>("--all") { Description = "解除・期限切れのものも表示する" };
 var holdList = new Command("list", "保存の継続を一覧にする") { all };
-holdList.SetAction(CommandLineHost.Guard((parse, ct) => Queries(parse).ListHoldsAsync(parse.GetValue(all), ct)));
+holdList.SetAction(CommandLineHost.Guard((parse, ct) => Queries(parse, queries => queries.ListHoldsAsync(parse.GetValue(all), ct))));
 hold.Subcommands.Add(holdAdd);
 hold.Subcommands.Add(holdRemove);
 hold.Subcommands.Add(holdList);
@@ -85,11 +85,14 @@ root.Subcommands.Add(hold);
 var kind = new Argument<string>("KIND") { Description = "種類: person（宛名番号）、individualNumber（宛名番号）、jpsFile（ファイル番号）、run、audit、reportFile など" };
 var key = new Argument<string>("KEY") { Description = "宛名番号・ファイル番号・実行番号など（ファイルはパス）" };
 var wasErased = new Command("was-erased", "その記録が消去されたかを消去の記録（鍵付きダイジェスト）で調べる") { kind, key };
-wasErased.SetAction(CommandLineHost.Guard((parse, ct) => Queries(parse).WasErasedAsync(parse.GetValue(kind)!, parse.GetValue(key)!, ct)));
+wasErased.SetAction(CommandLineHost.Guard((parse, ct) => Queries(parse, queries => queries.WasErasedAsync(parse.GetValue(kind)!, parse.GetValue(key)!, ct))));
 root.Subcommands.Add(wasErased);
 
-PurgeQueries Queries(ParseResult parse) =>
-    new(common.ResolveSettings(parse), parse.GetValue(common.Database) is not null, Console.Out, TimeProvider.System);
+async Task<int> Queries(ParseResult parse, Func<PurgeQueries, Task<int>> action)
+{
+    await using var queries = new PurgeQueries(common.ResolveSettings(parse), parse.GetValue(common.Database) is not null, Console.Out, TimeProvider.System);
+    return await action(queries);
+}
 
 // The report folder is checked, and made owner-only, before the run: a path naming a file is the operator's to correct (exit 64).
 static JobInvocation WithReports(JobInvocation invocation) => invocation with

@@ -9,7 +9,7 @@ namespace NenkinBatch.Persistence;
 /// One database, embedded SQLite or a city's PostgreSQL. Everything that differs between the
 /// two is a member here or in the per-store folders; nothing else in the suite asks which it is.
 /// </summary>
-public abstract class Store
+public abstract class Store : IAsyncDisposable
 {
     protected Store(DatabaseTarget target) => Target = target;
 
@@ -50,6 +50,17 @@ public abstract class Store
     public abstract Audit.IAuditWriter CreateAuditWriter();
 
     public Juki.JukiStore CreateJukiStore() => Kind == StoreKind.Postgres ? new PostgresJukiStore() : new Juki.JukiStore();
+
+    /// <summary>
+    /// Closes the store's idle pooled connections. A pool otherwise keeps them open on the server for minutes after the
+    /// last use, and a host that opens many stores one after another (the tests, a scheduler host) would exhaust the
+    /// server's connection slots.
+    /// </summary>
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
 
     public static Store Create(DatabaseTarget target) => target.Kind switch
     {

@@ -178,6 +178,7 @@ public static class JobRunner
         log.Info("{0} 終了: {1}（終了コード {2}、{3:F1} 秒）{4}", job.Name, status, (int)exitCode, stopwatch.Elapsed.TotalSeconds, FormatCounts(counts));
         if (invocation.SummaryFile is { } summaryFile)
             await WriteSummaryAsync(summaryFile, runId, job.Name, status, exitCode, startedAt, clock.GetUtcNow(), stopwatch.Elapsed, counts, message, resumedFrom, invocation.DryRun, warning => log.Warn(warning));
+        if (store is not null) await store.DisposeAsync();
         logFactory.Flush();
         return (int)exitCode;
     }

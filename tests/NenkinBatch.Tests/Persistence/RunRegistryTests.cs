@@ -18,8 +18,9 @@ public class RunRegistryTests
         var registry = new RunRegistry(database.Store, TimeProvider.System);
         var run = await registry.StartAsync(TestDatabase.Municipality, "load-members", "f", "k", null, default);
         var output = new StringWriter();
+        await using var admin = CreateAdmin(database, output);
 
-        (await CreateAdmin(database, output).RecoverRunAsync(run, default)).ShouldBe(0);
+        (await admin.RecoverRunAsync(run, default)).ShouldBe(0);
 
         (await registry.GetAsync(run, default))!.Status.ShouldBe(RunStatus.Failed);
         output.ToString().ShouldContain($"実行番号 {run} を失敗（FAILED）として記録しました");
@@ -35,7 +36,8 @@ public class RunRegistryTests
         var run = await registry.StartAsync(TestDatabase.Municipality, "load-members", "f", "k", null, default);
         await using var held = await database.Store.TryLockJobAsync("load-members", TestDatabase.Municipality, default);
 
-        var error = await Should.ThrowAsync<OperatorException>(() => CreateAdmin(database, new StringWriter()).RecoverRunAsync(run, default));
+        await using var admin = CreateAdmin(database, new StringWriter());
+        var error = await Should.ThrowAsync<OperatorException>(() => admin.RecoverRunAsync(run, default));
 
         error.ExitCode.ShouldBe(ExitCode.AlreadyRunning);
         (await registry.GetAsync(run, default))!.Status.ShouldBe(RunStatus.Started);

@@ -35,7 +35,13 @@ public sealed class TestDatabase : IAsyncDisposable
     public Store Store { get; private set; }
 
     /// <summary>A fresh connection pool, after a test has killed the connections of the old one.</summary>
-    public void Reconnect() => Store = Store.Create(DatabaseTarget.Parse(Database, fromCommandLine: false));
+    public void Reconnect()
+    {
+        _retired.Add(Store);
+        Store = Store.Create(DatabaseTarget.Parse(Database, fromCommandLine: false));
+    }
+
+    private readonly List<Store> _retired = [];
     public string LogDirectory => Path.Combine(Directory, "logs");
     public string KeyFile => Path.Combine(Directory, "number.key");
     public string ReportDirectory => Path.Combine(Directory, "reports");
@@ -162,12 +168,19 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         var leaked = PrivacyGuard.LeakedIn(AllLogText());
+        foreach (var store in _retired.Append(Store)) await store.DisposeAsync();
         if (Schema is not null)
         {
             try
             {
                 await using var connection = new NpgsqlConnection(PostgresServer);
                 await connection.OpenAsync();
+                // Whatever of this test is still connected (a pool the test made itself, a killed job's backend) goes
+                // with its schema: idle backends would otherwise hold the server's connection slots for minutes.
+                await using var terminate = new NpgsqlCommand(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name LIKE @name AND pid <> pg_backend_pid()", connection);
+                terminate.Parameters.AddWithValue("name", "nenkin-" + Schema + "%");
+                await terminate.ExecuteScalarAsync();
                 await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {Schema} CASCADE", connection);
                 await drop.ExecuteNonQueryAsync();
             }

@@ -6,9 +6,11 @@ using NenkinBatch.Runtime;
 namespace NenkinBatch.Jobs.Admin;
 
 /// <summary>The operator's tools around the jobs: the schema and the run registry.</summary>
-public sealed class AdminCommands(Settings settings, bool databaseFromCommandLine, TextWriter output, TimeProvider clock)
+public sealed class AdminCommands(Settings settings, bool databaseFromCommandLine, TextWriter output, TimeProvider clock) : IAsyncDisposable
 {
     private readonly Store _store = Store.Create(DatabaseTarget.Parse(settings.Database, databaseFromCommandLine));
+
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
 
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {

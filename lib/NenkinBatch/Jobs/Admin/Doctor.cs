@@ -50,6 +50,7 @@ public sealed class Doctor(
             CheckCodeTables(settings);
             CheckFolders(settings);
             CheckFreeSpace(settings);
+            if (store is not null) await store.DisposeAsync();
         }
         else
         {
@@ -179,6 +180,7 @@ public sealed class Doctor(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            await store.DisposeAsync();
             Line(Failed, "データベース", $"{store.Target.Display} に接続できません（{Reason(e)}）",
                 store.Kind == StoreKind.Postgres
                     ? "サーバーが動いているか、接続文字列（Host・Port・Database・Username）とパスワード（NENKIN_DB・設定ファイル・PGPASSWORD・.pgpass）を確認してください"

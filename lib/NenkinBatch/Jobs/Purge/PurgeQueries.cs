@@ -12,9 +12,11 @@ namespace NenkinBatch.Jobs.Purge;
 /// The purge's read-only questions, answered without a run: the holds (<c>hold list</c>) and whether a record was erased
 /// (<c>was-erased KIND KEY</c>), answered by digesting the key again under the key file: the purge log itself never names it.
 /// </summary>
-public sealed class PurgeQueries(Settings settings, bool databaseFromCommandLine, TextWriter output, TimeProvider clock)
+public sealed class PurgeQueries(Settings settings, bool databaseFromCommandLine, TextWriter output, TimeProvider clock) : IAsyncDisposable
 {
     private readonly Store _store = Store.Create(DatabaseTarget.Parse(settings.Database, databaseFromCommandLine));
+
+    public ValueTask DisposeAsync() => _store.DisposeAsync();
 
     public async Task<int> ListHoldsAsync(bool all, CancellationToken cancellationToken)
     {

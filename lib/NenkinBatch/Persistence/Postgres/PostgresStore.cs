@@ -73,6 +73,12 @@ public sealed class PostgresStore : Store
 
     public override Audit.IAuditWriter CreateAuditWriter() => new PostgresAuditWriter();
 
+    public override async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
     private static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>A session advisory lock on its own connection, found again by that connection's backend process id.</summary>
