@@ -11,6 +11,7 @@ using NenkinBatch.Runtime;
 //   accuracy [--register] [--brief] TRUTH REPORT [TRUTH REPORT …]
 //                                scores reconciliation reports against the generator's truth.csv, the pairs summed (--register:
 //                                the 住基 history was synced, residents are on file; --brief: no per-case tables)
+//   workbook REPORT OUTDIR       writes an earlier reconcile report's rows (its CSV) again, CSV and workbook, no database
 //   micro [BenchmarkDotNet args] the hot functions, measured by BenchmarkDotNet
 //   copy [BenchmarkDotNet args]  the COPY into jps_result, own encoder against NpgsqlBinaryImporter (needs NENKIN_TEST_PG)
 //   copy-interleaved [ROUNDS]    the same COPYs taking turns, outside BenchmarkDotNet (medians and paired ratios)
@@ -77,6 +78,8 @@ switch (args.FirstOrDefault())
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"digest x500k={digestTime:F2} s, seal x500k={sw.Elapsed.TotalSeconds:F2} s"));
         return 0;
     }
+    case "workbook" when args.Length == 3:
+        return await NenkinBatch.Benchmarks.WorkbookBenchmark.RunAsync(args[1], args[2]);
     case "micro":
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromTypes([typeof(NenkinBatch.Benchmarks.HotFunctions)]).Run(args[1..]);
         return 0;

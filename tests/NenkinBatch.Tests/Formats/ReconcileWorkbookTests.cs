@@ -295,6 +295,28 @@ public class ReconcileWorkbookTests : IAsyncLifetime
         foreach (var part in Book.WorksheetParts) part.Worksheet.Descendants<CellFormula>().ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("佐藤 & 鈴木 <株> \"様\" 'x'", "佐藤 & 鈴木 <株> \"様\" 'x'")]
+    [InlineData(" 前後に空白 ", " 前後に空白 ")]
+    [InlineData("一行目\r\n二行目\r三行目\n四行目", "一行目\n二行目\n三行目\n四行目")]
+    // A lone surrogate does not survive the test runner's serialisation of a theory's data: {lone} stands for one.
+    [InlineData("制御\u0001文字{lone}", "制御\uFFFD文字\uFFFD")]
+    [InlineData("𠮷野　髙﨑", "𠮷野　髙﨑")]
+    public async Task TextsXmlMustEscape_ReadBackAsTheyWereWritten(string name, string shown)
+    {
+        var directory = Path.Combine(_directory, "escaped");
+        name = name.Replace("{lone}", "\uD800", StringComparison.Ordinal);
+        var row = _rows.First(r => r.Verdict == Verdict.Returned) with { Name = name, Evidence = name };
+        var (_, xlsx) = await ReconcileWorkbookSample.WriteAsync(directory, [row]);
+        using var document = SpreadsheetDocument.Open(xlsx, isEditable: false);
+        var book = document.WorkbookPart!;
+        var sheet = ((WorksheetPart)book.GetPartById(book.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == Verdict.Returned.Label()).Id!)).Worksheet;
+
+        TextOf(CellOf(sheet, "氏名", 1)).ShouldBe(shown);
+        TextOf(CellOf(sheet, "根拠", 1)).ShouldBe(shown);
+        CellOf(sheet, "行番号", 1).CellReference!.Value.ShouldBe("C2");
+    }
+
     [Fact]
     public void Summary_RunFacts_ThenEachVerdictsCountMeaningAndWhatToDo_ThenHowToDecide()
     {

@@ -35,7 +35,6 @@ public sealed class ReconcileWorkbook
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     private const string OfficeRelationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
     private const string PackageRelationships = "http://schemas.openxmlformats.org/package/2006/relationships";
-    private const string XmlNamespace = "http://www.w3.org/XML/1998/namespace";
 
     /// <summary>A sheet holds at most this many rows below its header (Excel's limit); the rest are in the CSV.</summary>
     public const int MaxRowsPerSheet = 1_048_575;
@@ -254,16 +253,14 @@ public sealed class ReconcileWorkbook
             writer.WriteElement(Styles.Sheet());
         }
         using (var stream = Entry(zip, sheets[0].Part))
-        using (var writer = OpenXmlWriter.Create(stream, Utf8))
         {
-            WriteSummary(writer, summary, counts);
+            WriteSummary(stream, summary, counts);
         }
         foreach (var sheet in sheets.Skip(1))
         {
             cancellationToken.ThrowIfCancellationRequested();
             await using var stream = Entry(zip, sheet.Part);
-            using var writer = OpenXmlWriter.Create(stream, Utf8);
-            await WriteSheetAsync(writer, sheet, rows(sheet.Verdict!.Value, cancellationToken), cancellationToken);
+            await WriteSheetAsync(stream, sheet, rows(sheet.Verdict!.Value, cancellationToken), cancellationToken);
         }
     }
 
@@ -390,40 +387,14 @@ public sealed class ReconcileWorkbook
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private async Task WriteSheetAsync(OpenXmlWriter writer, Sheet sheet, IAsyncEnumerable<List<WorkbookRow>> rows, CancellationToken cancellationToken)
+    private async Task WriteSheetAsync(Stream part, Sheet sheet, IAsyncEnumerable<List<WorkbookRow>> rows, CancellationToken cancellationToken)
     {
         var verdict = sheet.Verdict!.Value;
         var columns = ColumnsOf(verdict);
-        var decidable = DecisionColumns.IsDecidable(verdict);
-        var last = ColumnName(columns.Length - 1);
-        var lastRow = sheet.Rows + 1;
-        var split = Array.FindIndex(columns, c => c.Header == "氏名") + 1;
-        var topLeft = ColumnName(split) + "2";
-
-        writer.WriteStartDocument();
-        writer.WriteStartElement(new Worksheet());
-        // The sheets that ask for a decision stand out among the tabs.
-        var properties = new SheetProperties();
-        if (decidable) properties.Append(new TabColor { Rgb = "FFED7D31" });
-        properties.Append(new PageSetupProperties { FitToPage = true });
-        writer.WriteElement(properties);
-        writer.WriteElement(new SheetDimension { Reference = $"A1:{last}{lastRow}" });
-        writer.WriteElement(new SheetViews(new SheetView(
-            new Pane { HorizontalSplit = split, VerticalSplit = 1, TopLeftCell = topLeft, ActivePane = PaneValues.BottomRight, State = PaneStateValues.Frozen },
-            new Selection { Pane = PaneValues.TopRight },
-            new Selection { Pane = PaneValues.BottomLeft },
-            new Selection { Pane = PaneValues.BottomRight, ActiveCell = topLeft, SequenceOfReferences = new ListValue<StringValue> { InnerText = topLeft } })
-        { WorkbookViewId = 0 }));
         var widths = columns.Select((c, i) => ExcelWidth(_widths[verdict][i], c.Cap)).ToArray();
-        writer.WriteElement(new Columns(columns.Select((c, i) => new DocumentFormat.OpenXml.Spreadsheet.Column
-        {
-            Min = (uint)i + 1, Max = (uint)i + 1, Width = widths[i], CustomWidth = true,
-            Hidden = c.Kind == Kind.Fingerprint ? true : null,
-        })));
         var wrapped = columns.Select((c, i) => (Column: c, Width: widths[i])).Where(c => c.Column.Kind == Kind.Wrap).ToArray();
 
-        writer.WriteStartElement(new SheetData());
-        var cells = new CellWriter(writer, columns.Length);
+        using var cells = new WorksheetWriter(part, SheetFrame(sheet, columns, widths), columns.Length);
         cells.StartRow(1);
         foreach (var column in columns) cells.Text(column.Header, Styles.Header);
         cells.EndRow();
@@ -438,23 +409,52 @@ public sealed class ReconcileWorkbook
                 cells.EndRow();
             }
         }
-        writer.WriteEndElement();
+        cells.Finish();
+    }
 
+    /// <summary>A 判定's sheet but its rows: frozen below the header and right of 氏名, fitted columns, the filter, and on a sheet a clerk decides the protection and the input cells' rules.</summary>
+    private Worksheet SheetFrame(Sheet sheet, Column[] columns, double[] widths)
+    {
+        var decidable = DecisionColumns.IsDecidable(sheet.Verdict!.Value);
+        var last = ColumnName(columns.Length - 1);
+        var lastRow = sheet.Rows + 1;
+        var split = Array.FindIndex(columns, c => c.Header == "氏名") + 1;
+        var topLeft = ColumnName(split) + "2";
+
+        var frame = new Worksheet();
+        // The sheets that ask for a decision stand out among the tabs.
+        var properties = new SheetProperties();
+        if (decidable) properties.Append(new TabColor { Rgb = "FFED7D31" });
+        properties.Append(new PageSetupProperties { FitToPage = true });
+        frame.Append(properties);
+        frame.Append(new SheetDimension { Reference = $"A1:{last}{lastRow}" });
+        frame.Append(new SheetViews(new SheetView(
+            new Pane { HorizontalSplit = split, VerticalSplit = 1, TopLeftCell = topLeft, ActivePane = PaneValues.BottomRight, State = PaneStateValues.Frozen },
+            new Selection { Pane = PaneValues.TopRight },
+            new Selection { Pane = PaneValues.BottomLeft },
+            new Selection { Pane = PaneValues.BottomRight, ActiveCell = topLeft, SequenceOfReferences = new ListValue<StringValue> { InnerText = topLeft } })
+        { WorkbookViewId = 0 }));
+        frame.Append(new Columns(columns.Select((c, i) => new DocumentFormat.OpenXml.Spreadsheet.Column
+        {
+            Min = (uint)i + 1, Max = (uint)i + 1, Width = widths[i], CustomWidth = true,
+            Hidden = c.Kind == Kind.Fingerprint ? true : null,
+        })));
+        frame.Append(new SheetData());
         if (decidable)
         {
             // No password: the protection keeps a slip from changing the report, it is no lock against the clerk. Filtering
             // and widening stay open to the clerk (an attribute here says what is protected; false leaves it open).
-            writer.WriteElement(new SheetProtection
+            frame.Append(new SheetProtection
             {
                 Sheet = true, Objects = true, Scenarios = true, FormatColumns = false, FormatRows = false, Sort = false, AutoFilter = false,
             });
         }
-        writer.WriteElement(new AutoFilter { Reference = $"A1:{last}{lastRow}" });
+        frame.Append(new AutoFilter { Reference = $"A1:{last}{lastRow}" });
         if (decidable && sheet.Rows > 0)
         {
             var choice = ColumnName(Array.FindIndex(columns, c => c.Kind == Kind.Choice));
             var atena = ColumnName(Array.FindIndex(columns, c => c.Kind == Kind.ClerkAtena));
-            writer.WriteElement(new DataValidations(
+            frame.Append(new DataValidations(
                 new DataValidation(new Formula1("\"" + string.Join(',', DecisionColumns.Choices) + "\""))
                 {
                     Type = DataValidationValues.List, AllowBlank = true, ShowInputMessage = true, ShowErrorMessage = true,
@@ -473,41 +473,41 @@ public sealed class ReconcileWorkbook
                 })
             { Count = 2 });
         }
-        WritePrintSetup(writer, withTitle: true);
+        AppendPrintSetup(frame, withTitle: true);
         var codes = columns.Select((c, i) => (c, i)).Where(x => x.c.Kind is Kind.Code or Kind.ClerkAtena)
             .Select(x => $"{ColumnName(x.i)}2:{ColumnName(x.i)}{Math.Max(lastRow, 2)}");
-        writer.WriteElement(new IgnoredErrors(new IgnoredError { NumberStoredAsText = true, SequenceOfReferences = new ListValue<StringValue> { InnerText = string.Join(' ', codes) } }));
-        writer.WriteEndElement();
+        frame.Append(new IgnoredErrors(new IgnoredError { NumberStoredAsText = true, SequenceOfReferences = new ListValue<StringValue> { InnerText = string.Join(' ', codes) } }));
+        return frame;
     }
 
-    private void WritePrintSetup(OpenXmlWriter writer, bool withTitle)
+    private void AppendPrintSetup(Worksheet frame, bool withTitle)
     {
-        writer.WriteElement(new PageMargins { Left = 0.4, Right = 0.4, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
-        writer.WriteElement(new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
+        frame.Append(new PageMargins { Left = 0.4, Right = 0.4, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
+        frame.Append(new PageSetup { PaperSize = 9, Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
         // Left the run, right the page; the footer names the sheet, so a loose page says where it belongs.
         var headerFooter = new HeaderFooter();
         if (withTitle) headerFooter.Append(new OddHeader($"&L照合結果（実行番号 {Invariant(_runId)}）"));
         headerFooter.Append(new OddFooter("&L&A&R&P / &N"));
-        writer.WriteElement(headerFooter);
+        frame.Append(headerFooter);
     }
 
-    private static void WriteCell(CellWriter cells, Column column, WorkbookRow row)
+    private static void WriteCell(WorksheetWriter cells, Column column, WorkbookRow row)
     {
         switch (column.Kind)
         {
             case Kind.Number:
                 var text = row.Cells[column.Source];
-                if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number < 1_000_000_000_000_000L) cells.Number(text, Styles.Integer);
+                if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number < 1_000_000_000_000_000L) cells.Number(number, Styles.Integer);
                 else cells.Text(text, Styles.Text);
                 break;
             case Kind.Score:
                 var score = row.Cells[column.Source];
                 if (double.TryParse(score, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
-                    cells.Number(value.ToString("R", CultureInfo.InvariantCulture), Styles.Score);
+                    cells.Number(value, Styles.Score);
                 else cells.Text(score, Styles.Text);
                 break;
             case Kind.Date:
-                if (row.BirthDate is { } date && date >= FirstSerialDate) cells.Number(Invariant(date.DayNumber - SerialEpoch), Styles.Date);
+                if (row.BirthDate is { } date && date >= FirstSerialDate) cells.Number(date.DayNumber - SerialEpoch, Styles.Date);
                 else cells.Empty(Styles.Date);
                 break;
             case Kind.Code:
@@ -531,7 +531,7 @@ public sealed class ReconcileWorkbook
         }
     }
 
-    private void WriteSummary(OpenXmlWriter writer, IReadOnlyList<(string Label, string Value)> summary, IReadOnlyDictionary<Verdict, long> counts)
+    private void WriteSummary(Stream part, IReadOnlyList<(string Label, string Value)> summary, IReadOnlyDictionary<Verdict, long> counts)
     {
         var title = $"照合結果（実行番号 {Invariant(_runId)}）";
         var table = Verdicts.All.Select(v => (Verdict: v, Count: counts.GetValueOrDefault(v))).ToList();
@@ -547,16 +547,16 @@ public sealed class ReconcileWorkbook
         int[] caps = [TextCap, 40, WrapCap, 60];
         var summaryWidths = widths.Select((w, i) => ExcelWidth(w, caps[i])).ToArray();
 
-        writer.WriteStartDocument();
-        writer.WriteStartElement(new Worksheet());
-        writer.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
-        writer.WriteElement(new SheetViews(new SheetView { WorkbookViewId = 0, TabSelected = true }));
-        writer.WriteElement(new Columns(summaryWidths.Select((w, i) => new DocumentFormat.OpenXml.Spreadsheet.Column
-        {
-            Min = (uint)i + 1, Max = (uint)i + 1, Width = w, CustomWidth = true,
-        })));
-        writer.WriteStartElement(new SheetData());
-        var cells = new CellWriter(writer, header.Length);
+        var frame = new Worksheet(
+            new SheetProperties(new PageSetupProperties { FitToPage = true }),
+            new SheetViews(new SheetView { WorkbookViewId = 0, TabSelected = true }),
+            new Columns(summaryWidths.Select((w, i) => new DocumentFormat.OpenXml.Spreadsheet.Column
+            {
+                Min = (uint)i + 1, Max = (uint)i + 1, Width = w, CustomWidth = true,
+            })),
+            new SheetData());
+        AppendPrintSetup(frame, withTitle: false);
+        using var cells = new WorksheetWriter(part, frame, header.Length);
         long row = 0;
         cells.StartRow(++row);
         cells.Text(title, Styles.Title);
@@ -577,7 +577,7 @@ public sealed class ReconcileWorkbook
         {
             cells.StartRow(++row, HeightOf([(verdict.Meaning(), summaryWidths[2]), (WhatToDo(verdict), summaryWidths[3])]));
             cells.Text(verdict.Label(), Styles.Text);
-            cells.Number(Invariant(count), Styles.Count);
+            cells.Number(count, Styles.Count);
             cells.Text(verdict.Meaning(), Styles.Wrap);
             cells.Text(WhatToDo(verdict), Styles.Wrap);
             cells.EndRow();
@@ -599,111 +599,7 @@ public sealed class ReconcileWorkbook
             cells.Text(line, Styles.Note);
             cells.EndRow();
         }
-        writer.WriteEndElement();
-        WritePrintSetup(writer, withTitle: false);
-        writer.WriteEndElement();
-    }
-
-    /// <summary>
-    /// Writes a sheet's cells through the SDK's streaming writer, reusing one element of each kind for the tags (their
-    /// attributes are given each time), so a row costs no element tree. Texts are inline strings, never formulas.
-    /// </summary>
-    private sealed class CellWriter(OpenXmlWriter writer, int width)
-    {
-        private readonly Row _row = new();
-        private readonly Cell _cell = new();
-        private readonly CellValue _value = new();
-        private readonly InlineString _inline = new();
-        private readonly Text _text = new();
-        private readonly string[] _letters = Enumerable.Range(0, width).Select(ColumnName).ToArray();
-        private readonly List<OpenXmlAttribute> _attributes = new(3);
-        private static readonly OpenXmlAttribute[] Preserve = [new("xml", "space", XmlNamespace, "preserve")];
-        private static readonly OpenXmlAttribute InlineType = new("t", "", "inlineStr");
-        private string _rowNumber = "";
-        private int _column;
-
-        public void StartRow(long number, double? height = null)
-        {
-            _rowNumber = Invariant(number);
-            _column = 0;
-            writer.WriteStartElement(_row, height is { } h
-                ? [new OpenXmlAttribute("r", "", _rowNumber), new OpenXmlAttribute("ht", "", h.ToString("0.##", CultureInfo.InvariantCulture)), new OpenXmlAttribute("customHeight", "", "1")]
-                : [new OpenXmlAttribute("r", "", _rowNumber)]);
-        }
-
-        public void EndRow() => writer.WriteEndElement();
-
-        private void Start(uint style, bool inline)
-        {
-            _attributes.Clear();
-            _attributes.Add(new OpenXmlAttribute("r", "", _letters[_column++] + _rowNumber));
-            if (style != 0) _attributes.Add(new OpenXmlAttribute("s", "", style.ToString(CultureInfo.InvariantCulture)));
-            if (inline) _attributes.Add(InlineType);
-            writer.WriteStartElement(_cell, _attributes);
-        }
-
-        public void Empty(uint style)
-        {
-            Start(style, inline: false);
-            writer.WriteEndElement();
-        }
-
-        public void Text(string text, uint style)
-        {
-            if (text.Length == 0)
-            {
-                Empty(style);
-                return;
-            }
-            Start(style, inline: true);
-            writer.WriteStartElement(_inline);
-            text = XmlSafe(text);
-            if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1])) writer.WriteStartElement(_text, Preserve);
-            else writer.WriteStartElement(_text);
-            writer.WriteString(text);
-            writer.WriteEndElement();
-            writer.WriteEndElement();
-            writer.WriteEndElement();
-        }
-
-        /// <summary>A number as its invariant text.</summary>
-        public void Number(string value, uint style)
-        {
-            Start(style, inline: false);
-            writer.WriteStartElement(_value);
-            writer.WriteString(value);
-            writer.WriteEndElement();
-            writer.WriteEndElement();
-        }
-    }
-
-    /// <summary>
-    /// The text with what XML cannot carry (control characters, a lone surrogate) shown as U+FFFD, cut to a cell's 32,767
-    /// characters: a stray byte in a list must not make the whole workbook unreadable.
-    /// </summary>
-    private static string XmlSafe(string text)
-    {
-        if (text.Length > 32_767) text = text[..32_767];
-        var bad = -1;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
-            else if (!XmlConvert.IsXmlChar(c) || char.IsSurrogate(c))
-            {
-                bad = i;
-                break;
-            }
-        }
-        if (bad < 0) return text;
-        var builder = new StringBuilder(text, 0, bad, text.Length);
-        for (var i = bad; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) builder.Append(c).Append(text[++i]);
-            else builder.Append(XmlConvert.IsXmlChar(c) && !char.IsSurrogate(c) ? c : '\uFFFD');
-        }
-        return builder.ToString();
+        cells.Finish();
     }
 
     /// <summary>The workbook's cell formats; the constants are their indexes in <c>cellXfs</c>.</summary>
