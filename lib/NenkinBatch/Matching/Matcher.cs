@@ -28,6 +28,20 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
     // Scratch lists of the thread deciding (rows are decided on every core): a million rows allocate none of them.
     [ThreadStatic] private static CandidateBuffer? t_candidates;
     [ThreadStatic] private static List<Scored>? t_scored;
+    [ThreadStatic] private static List<Scored>? t_top;
+
+    /// <summary>How many candidates besides the chosen one a decision shows (他候補).</summary>
+    private const int Shown = 3;
+
+    /// <summary>Puts <paramref name="candidate"/> in its place among the best, in Order, keeping at most the best one and <see cref="Shown"/> more.</summary>
+    private void KeepBest(List<Scored> top, in Scored candidate)
+    {
+        var at = top.Count;
+        while (at > 0 && Order.Compare(candidate, top[at - 1]) < 0) at--;
+        if (at > Shown) return;
+        if (top.Count > Shown) top.RemoveAt(Shown);
+        top.Insert(at, candidate);
+    }
 
     public MatchDecision Decide(RowIdentity row)
     {
@@ -45,37 +59,47 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
             scored.Add(candidate);
         }
         if (scored.Count == 0) return Nobody;
-        scored.Sort(Order);
-        var best = scored[0];
-        var others = new List<Scored>(Math.Min(scored.Count - 1, 3));
-        for (var i = 1; i < scored.Count && others.Count < 3; i++)
+        // Only the best four in Order count (the best, the runner-up, up to three others): chosen in one pass, for sorting
+        // every candidate of a common name was most of the time a row took.
+        var top = t_top ??= new List<Scored>(Shown + 1);
+        top.Clear();
+        foreach (var candidate in scored) KeepBest(top, candidate);
+        var best = top[0];
+        var others = new List<Scored>(Math.Min(top.Count - 1, Shown));
+        for (var i = 1; i < top.Count; i++)
         {
-            if (scored[i].Score >= thresholds.Review) others.Add(scored[i]);
+            if (top[i].Score >= thresholds.Review) others.Add(top[i]);
         }
 
         // A number that points at someone other than the person the 4情報 point to: both to a clerk (docs/domain.md,
         // "Matching people, as implemented" → "The decision", step 1).
-        var byIdentity = scored[0];
+        var byIdentity = best;
         foreach (var s in scored)
         {
             if (s.IdentityScore > byIdentity.IdentityScore || (s.IdentityScore == byIdentity.IdentityScore && ByAtena(s, byIdentity) < 0)) byIdentity = s;
         }
+        Scored? numberHolder = null;
         foreach (var holder in scored)
         {
             if (!holder.Levels.PensionNumberAgrees && !holder.Levels.IndividualNumberAgrees) continue;
             if (holder.Person == byIdentity.Person || byIdentity.IdentityScore < thresholds.Review) continue;
             if (byIdentity.IdentityScore - holder.IdentityScore < thresholds.TieMargin) continue;
-            var number = holder.Levels.PensionNumberAgrees ? "基礎年金番号" : "個人番号";
-            return new MatchDecision(MatchKind.Review, null, [holder, byIdentity],
-                $"{number}は宛名番号 {index[holder.Person].AtenaNumber} の人、4情報は宛名番号 {index[byIdentity.Person].AtenaNumber} の人を指しています");
+            // The first such holder in Order, whatever order the candidates came in.
+            if (numberHolder is null || Order.Compare(holder, numberHolder.Value) < 0) numberHolder = holder;
+        }
+        if (numberHolder is { } h)
+        {
+            var number = h.Levels.PensionNumberAgrees ? "基礎年金番号" : "個人番号";
+            return new MatchDecision(MatchKind.Review, null, [h, byIdentity],
+                $"{number}は宛名番号 {index[h.Person].AtenaNumber} の人、4情報は宛名番号 {index[byIdentity.Person].AtenaNumber} の人を指しています");
         }
 
         if (best.Score < thresholds.Review) return Nobody;
         string? reason = null;
         if (best.Score < thresholds.AutoMatch)
             reason = $"一致度 {Format(best.Score)} が自動照合の基準 {Format(thresholds.AutoMatch)} に届きません";
-        else if (scored.Count > 1 && best.Score - scored[1].Score < thresholds.TieMargin)
-            reason = $"候補 {index[scored[1].Person].AtenaNumber}（一致度 {Format(scored[1].Score)}）と差がありません";
+        else if (top.Count > 1 && best.Score - top[1].Score < thresholds.TieMargin)
+            reason = $"候補 {index[top[1].Person].AtenaNumber}（一致度 {Format(top[1].Score)}）と差がありません";
         else if (best.Levels.PensionNumber == NumberLevel.Differs)
             reason = "基礎年金番号が市の記録と異なります";
         else if (best.Levels.IndividualNumber == NumberLevel.Differs)

@@ -1,3 +1,5 @@
+using System.Text;
+using CsCheck;
 using NenkinBatch.Matching;
 
 namespace NenkinBatch.Tests.Matching;
@@ -72,6 +74,28 @@ public class NormalizationTests
         without.Suffix.ShouldBeNull();
         AddressCanon.Parse("中央区中央1-2-4").Canonical.ShouldNotBe(without.Canonical);
     }
+
+    /// <summary>The characters KanjiName takes as NFC without asking ICU: each one, and any string of them, is NFC.</summary>
+    [Fact]
+    public void SurelyNfc_EveryCharacterAndEveryStringOfThem_IsNfc()
+    {
+        var stable = Enumerable.Range(0, 0x10000).Select(c => (char)c).Where(c => !char.IsSurrogate(c) && KanjiName.IsSurelyNfc(c.ToString())).ToArray();
+        stable.Length.ShouldBeGreaterThan(20_000);
+        foreach (var c in stable) c.ToString().IsNormalized(NormalizationForm.FormC).ShouldBeTrue($"U+{(int)c:X4}");
+        Gen.Int[0, stable.Length - 1].Select(i => stable[i]).Array[1, 12].Select(a => new string(a))
+            .Sample(text => text.Normalize(NormalizationForm.FormC) == text, iter: 200_000);
+    }
+
+    [Theory]
+    [InlineData("\uFA30")]          // a CJK compatibility ideograph: NFC replaces it (侮)
+    [InlineData("か\u3099")]        // a combining sound mark after かな
+    [InlineData("e\u0301")]
+    [InlineData("\U00020BB7野")]     // outside the basic plane
+    public void SurelyNfc_LeavesEverythingElseToIcu(string text) => KanjiName.IsSurelyNfc(text).ShouldBeFalse();
+
+    [Fact]
+    public void KanjiKey_OfACompatibilityIdeograph_IsItsUnifiedForm() =>
+        KanjiName.BuiltIn.Key("\uFA30田").Exact.ShouldBe("\u4FAE田");
 }
 
 /// <summary>The normalisers against the generator's perturbations: what the truth says is one person, they find alike.</summary>
@@ -117,4 +141,5 @@ public class NormalizationOnGeneratedCityTests(NenkinBatch.Tests.Synthetic.Gener
         }
         checkedRows.ShouldBeGreaterThan(2500);
     }
+
 }
