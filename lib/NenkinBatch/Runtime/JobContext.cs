@@ -84,6 +84,29 @@ public sealed class JobContext
         return key.Protector;
     }
 
+    /// <summary>
+    /// Work committed in a transaction of its own beside the run's chunks: it moves no checkpoint and no count, so it may run
+    /// on another task while the job commits its chunks. Retried as a chunk is, refused as a chunk is when the job's lock is
+    /// lost, rolled back in a dry run.
+    /// </summary>
+    public Task CommitBesideAsync(Func<DbConnection, DbTransaction, CancellationToken, Task> work) =>
+        DatabaseWork.RunAsync(Resilience, async ct =>
+        {
+            await using var connection = await Store.OpenAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await work(connection, transaction, ct);
+            await CheckLockAsync(connection, transaction, ct);
+            if (DryRun) await transaction.RollbackAsync(ct);
+            else await transaction.CommitAsync(ct);
+        }, CancellationToken.None);
+
+    private async Task CheckLockAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (!await Lock.IsHeldAsync(connection, transaction, cancellationToken))
+            throw new OperatorException(ExitCode.RefusedBySafetyRule,
+                "実行中にジョブのロックが失われました（ロック用のデータベース接続が切れました）。この区切りは保存していません。同じコマンドを再実行すると確定済みの箇所から再開します。");
+    }
+
     /// <summary>Records problems on their own (a file rejected whole leaves nothing else to commit).</summary>
     public Task RecordProblemsAsync(IReadOnlyCollection<RowProblem> problems) =>
         DatabaseWork.RunAsync(Resilience, async ct =>
@@ -105,9 +128,7 @@ public sealed class JobContext
                 await using var connection = await Store.OpenAsync(ct);
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 var chunk = await work(connection, transaction, ct);
-                if (!await Lock.IsHeldAsync(connection, transaction, ct))
-                    throw new OperatorException(ExitCode.RefusedBySafetyRule,
-                        "実行中にジョブのロックが失われました（ロック用のデータベース接続が切れました）。この区切りは保存していません。同じコマンドを再実行すると確定済みの箇所から再開します。");
+                await CheckLockAsync(connection, transaction, ct);
                 await RunRegistry.AddProblemsAsync(connection, transaction, RunId, Municipality, chunk.Problems, ct);
                 if (DryRun)
                 {

@@ -78,7 +78,7 @@ public sealed class ReconcileDecideJob(DecideOptions options) : Job
 
         if (apply)
         {
-            var writer = new ReportRows(context, matcher, files, apply: true);
+            await using var writer = new ReportRows(context, matcher, files, apply: true);
             var audit = context.Store.CreateAuditWriter();
             var accepted = outcomes.Where(o => o.Result == DecisionResult.Accepted).ToList();
             foreach (var chunk in accepted.Chunk(context.Settings.ChunkSize))

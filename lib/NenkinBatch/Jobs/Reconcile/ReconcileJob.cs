@@ -85,7 +85,7 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
             }, "plan", []);
         }
         await using var report = new ReconcileReport(reportDirectory, context.RunId);
-        var writer = new ReportRows(context, matcher, files, apply);
+        await using var writer = new ReportRows(context, matcher, files, apply);
 
         // Rows are made (and --apply's changes kept in the plan) a batch ahead on a task of their own while this one writes them.
         var row = decided.Decisions.Count;
@@ -115,6 +115,7 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
         {
             // The report is complete before anything changes, and published once everything is applied.
             await report.CompleteAsync(summary, publish: false, cancellationToken);
+            await writer.StoredAsync();
             var plan = new ReconcilePlan(context.RunId, ScopeKey, Scope, files.Select(f => f.FileId).ToList(), PlanState.Ready, writer.PlannedChunks, 0,
                 counts.ToJson(), report.CsvPath, report.XlsxPath);
             await context.CommitChunkAsync(async (connection, transaction, ct) =>
@@ -126,13 +127,17 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
             return await ApplyPlanAsync(context, plan, cancellationToken);
         }
 
+        // The workbook is written while the rows a clerk may decide are still being stored; it is published once they are, and
+        // the lists are marked reported after that: a run stopped before has a report to publish or none, never half of one.
+        await report.CompleteAsync(summary, publish: false, cancellationToken);
+        context.Log.Info("Excel ファイルを書きました（{0:F1} 秒）。", phase.Elapsed.TotalSeconds);
+        await writer.StoredAsync();
+        ReconcileReport.Publish(report.CsvPath, report.XlsxPath);
         await context.CommitChunkAsync(async (connection, transaction, ct) =>
         {
             await ReconcileStore.MarkAsync(connection, transaction, municipality, files.Select(f => f.FileId), context.RunId, applied: false, ct);
             return new RunCounts();
         }, "done", []);
-        await report.CompleteAsync(summary, publish: true, cancellationToken);
-        context.Log.Info("Excel ファイルを書きました（{0:F1} 秒）。", phase.Elapsed.TotalSeconds);
         return Finish(context, counts, report.CsvPath, report.XlsxPath, null);
     }
 

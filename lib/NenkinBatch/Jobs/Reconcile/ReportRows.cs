@@ -14,7 +14,7 @@ namespace NenkinBatch.Jobs.Reconcile;
 /// period corrected), so a second row about the same thing finds it done, in a dry run exactly as with --apply:
 /// both give the same report.
 /// </summary>
-internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListFile> files, bool apply)
+internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListFile> files, bool apply) : IAsyncDisposable
 {
     private HashSet<string>? _blockedPlaces;
 
@@ -339,18 +339,65 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
 
     /// <summary>
     /// Stores the rows a clerk may decide (in a dry run too: the morning's workbook is a dry run's), so that
-    /// <c>nenkin-reconcile decide</c> can check a decision against the row the clerk saw.
+    /// <c>nenkin-reconcile decide</c> can check a decision against the row the clerk saw. They are stored on a task of their
+    /// own, beside the report being written (the rows are independent of each other and of the run's chunks; a million-row
+    /// list has hundreds of thousands of them): <see cref="StoredAsync"/> waits for them before the run counts as done.
     /// </summary>
     private async Task KeepDecidableAsync()
     {
         if (_decidable.Count == 0) return;
         var rows = _decidable.ToList();
         _decidable.Clear();
-        await context.CommitChunkAsync(async (connection, transaction, ct) =>
+        _storing ??= Task.Run(StoreDecidableAsync);
+        // Waits while a few chunks are in line; throws what stopped the storing.
+        await _toStore.Writer.WriteAsync(rows);
+    }
+
+    private readonly System.Threading.Channels.Channel<List<DecidableRow>> _toStore =
+        System.Threading.Channels.Channel.CreateBounded<List<DecidableRow>>(new System.Threading.Channels.BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+
+    private Task? _storing;
+    private readonly CancellationTokenSource _abandon = new();
+
+    private async Task StoreDecidableAsync()
+    {
+        try
         {
-            await ClerkDecisions.StoreRowsAsync(connection, transaction, context.Municipality, rows, ct);
-            return new RunCounts();
-        }, "review:" + rows[^1].Seq.ToString(CultureInfo.InvariantCulture), []);
+            await foreach (var rows in _toStore.Reader.ReadAllAsync(_abandon.Token))
+                await context.CommitBesideAsync((connection, transaction, ct) => ClerkDecisions.StoreRowsAsync(connection, transaction, context.Municipality, rows, ct));
+        }
+        catch (Exception e)
+        {
+            _toStore.Writer.TryComplete(e);
+            throw;
+        }
+    }
+
+    /// <summary>Waits until every decidable row made so far is stored (<see cref="KeepAsync"/> first); throws what stopped the storing.</summary>
+    public async Task StoredAsync()
+    {
+        await KeepDecidableAsync();
+        _toStore.Writer.TryComplete();
+        if (_storing is not null) await _storing;
+    }
+
+    /// <summary>A run that stops before <see cref="StoredAsync"/> stores no more (what is stored belongs to a report never published).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _toStore.Writer.TryComplete();
+        if (_storing is { IsCompleted: false } storing)
+        {
+            await _abandon.CancelAsync();
+            try
+            {
+                await storing;
+            }
+            catch (Exception e) when (e is OperationCanceledException or DatabaseUnavailableException or System.Data.Common.DbException or Foundation.OperatorException)
+            {
+                // The run is failing already, for this or another reason; it reports its own.
+            }
+        }
+        _abandon.Dispose();
     }
 
     /// <summary>How many chunks of changes the plan has kept.</summary>

@@ -42,52 +42,55 @@ public static class ClerkDecisions
 
     /// <summary>
     /// Keeps a report run's decidable rows; a row kept already (a retried chunk) is left as it is. A million-row list may have
-    /// hundreds of thousands: PostgreSQL takes them 256 to a statement (a statement each is a round trip each); SQLite, in
-    /// process, one prepared statement run per row (its parameters are found by name, so a statement of thousands costs more).
+    /// hundreds of thousands: PostgreSQL takes them by COPY; SQLite, in process, one prepared statement run per row (its parameters are found by name, so a
+    /// statement of thousands costs more).
     /// </summary>
     public static async Task StoreRowsAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, IReadOnlyCollection<DecidableRow> rows,
         CancellationToken cancellationToken)
     {
-        var perStatement = connection is Npgsql.NpgsqlConnection ? 256 : 1;
-        DbCommand? single = null;
-        try
+        if (connection is Npgsql.NpgsqlConnection postgres)
         {
-            foreach (var batch in rows.Chunk(perStatement))
+            if (rows.Count == 0) return;
+            // A chunk commits whole: a retried one (its commit's reply lost) finds its first row there, and with it all the others.
+            var first = rows.First();
+            await using (var exists = ReconcileStore.Command(connection, transaction, "SELECT count(*) FROM reconcile_result WHERE run_id = @r AND seq = @s",
+                             [("r", first.RunId), ("s", first.Seq)]))
             {
-                var values = new System.Text.StringBuilder();
-                var parameters = new List<(string, object?)>(batch.Length * 7 + 1) { ("m", municipality.Value) };
-                for (var i = 0; i < batch.Length; i++)
-                {
-                    var row = batch[i];
-                    var n = i.ToString(CultureInfo.InvariantCulture);
-                    values.Append(i == 0 ? "" : ", ").Append($"(@m, @r{n}, @f{n}, @l{n}, @s{n}, @v{n}, @d{n}, @c{n})");
-                    parameters.AddRange([("r" + n, row.RunId), ("f" + n, row.FileId), ("l" + n, row.LineNumber), ("s" + n, row.Seq), ("v" + n, row.Verdict),
-                        ("d" + n, row.Digest), ("c" + n, JsonSerializer.Serialize(row.Candidates, Json))]);
-                }
-                if (perStatement == 1 && single is not null)
-                {
-                    for (var i = 1; i < parameters.Count; i++) single.Parameters[i].Value = parameters[i].Item2;
-                    await single.ExecuteNonQueryAsync(cancellationToken);
-                    continue;
-                }
-                var command = ReconcileStore.Command(connection, transaction, $"""
-                    INSERT INTO reconcile_result (municipality_code, run_id, file_id, line_number, seq, verdict, digest, candidates)
-                    VALUES {values}
-                    ON CONFLICT (run_id, seq) DO NOTHING
-                    """, [.. parameters]);
-                if (perStatement == 1)
-                {
-                    await command.PrepareAsync(cancellationToken);
-                    single = command;
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                    continue;
-                }
-                await using (command) await command.ExecuteNonQueryAsync(cancellationToken);
+                if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0) return;
             }
+            await using var importer = await postgres.BeginBinaryImportAsync(
+                "COPY reconcile_result (municipality_code, run_id, file_id, line_number, seq, verdict, digest, candidates) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            foreach (var row in rows)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(municipality.Value, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(row.RunId, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(row.FileId, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(row.LineNumber, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(row.Seq, NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+                await importer.WriteAsync(row.Verdict, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(row.Digest, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(JsonSerializer.Serialize(row.Candidates, Json), NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+            }
+            await importer.CompleteAsync(cancellationToken);
+            return;
         }
-        finally
+        await using var command = ReconcileStore.Command(connection, transaction, """
+            INSERT INTO reconcile_result (municipality_code, run_id, file_id, line_number, seq, verdict, digest, candidates)
+            VALUES (@m, @r, @f, @l, @s, @v, @d, @c)
+            ON CONFLICT (run_id, seq) DO NOTHING
+            """, [("m", municipality.Value), ("r", 0L), ("f", 0L), ("l", 0L), ("s", 0L), ("v", ""), ("d", ""), ("c", "")]);
+        await command.PrepareAsync(cancellationToken);
+        foreach (var row in rows)
         {
-            if (single is not null) await single.DisposeAsync();
+            command.Parameters["r"].Value = row.RunId;
+            command.Parameters["f"].Value = row.FileId;
+            command.Parameters["l"].Value = row.LineNumber;
+            command.Parameters["s"].Value = row.Seq;
+            command.Parameters["v"].Value = row.Verdict;
+            command.Parameters["d"].Value = row.Digest;
+            command.Parameters["c"].Value = JsonSerializer.Serialize(row.Candidates, Json);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
