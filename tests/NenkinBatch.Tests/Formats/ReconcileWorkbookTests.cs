@@ -318,6 +318,44 @@ public class ReconcileWorkbookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AWriteThatFailsHalfWay_FailsTheReport_WithTheDisksError()
+    {
+        var rows = ReconcileWorkbookSample.Rows(reviewRows: 20_000);
+        await using var disk = new FullDisk(after: 64 * 1024);
+
+        var error = await Should.ThrowAsync<IOException>(() => new ReconcileWorkbook(ReconcileWorkbookSample.RunId).WriteAsync(disk, ReconcileWorkbookSample.Summary,
+            rows.GroupBy(r => r.Verdict).ToDictionary(g => g.Key, g => (long)g.Count()),
+            (verdict, _) => Batches(rows.Where(r => r.Verdict == verdict)), default));
+
+        error.Message.ShouldBe("No space left on device");
+        disk.Written.ShouldBeGreaterThan(1024, "the disk filled up inside a sheet, not at the first byte");
+    }
+
+    private static async IAsyncEnumerable<List<WorkbookRow>> Batches(IEnumerable<ReconcileReportRow> rows)
+    {
+        foreach (var chunk in rows.Chunk(100))
+        {
+            await Task.Yield();
+            yield return chunk.Select(r => new WorkbookRow(r.Cells(), r.BirthDateValue, r.Fingerprint?.ToString())).ToList();
+        }
+    }
+
+    /// <summary>A disk that fills up after so many bytes.</summary>
+    private sealed class FullDisk(long after) : MemoryStream
+    {
+        public long Written { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (Written + buffer.Length > after) throw new IOException("No space left on device");
+            Written += buffer.Length;
+            base.Write(buffer);
+        }
+    }
+
+    [Fact]
     public void Summary_RunFacts_ThenEachVerdictsCountMeaningAndWhatToDo_ThenHowToDecide()
     {
         var sheet = SheetOf("集計");

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -13,6 +15,7 @@ namespace NenkinBatch.Formats.Reports;
 /// cells: through the SDK's streaming writer every cell cost attribute objects and text conversions, and writing the rows
 /// was most of the workbook's time. What a row may contain is small (inline strings, numbers, empty styled cells), so it
 /// is written here, escaped as XML requires; the tests read every sheet back through the SDK and through LibreOffice.
+/// The bytes are compressed (written into the zip entry) on a thread of their own, a buffer behind the rows being made.
 /// </summary>
 internal sealed partial class WorksheetWriter : IDisposable
 {
@@ -22,7 +25,10 @@ internal sealed partial class WorksheetWriter : IDisposable
     private static readonly SearchValues<char> Escaped = SearchValues.Create("&<>\r");
 
     private readonly Stream _output;
-    private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private readonly BlockingCollection<(byte[] Buffer, int Length)> _full = new(boundedCapacity: 4);
+    private readonly Thread _compressor;
+    private Exception? _failed;
     private readonly byte[] _tail;
     private readonly byte[][] _letters;
     private readonly byte[] _rowStart, _rowEnd, _cellStart, _inlineStart, _inlinePreserveStart, _inlineEnd, _valueStart, _valueEnd;
@@ -35,6 +41,8 @@ internal sealed partial class WorksheetWriter : IDisposable
     public WorksheetWriter(Stream output, Worksheet frame, int width)
     {
         _output = output;
+        _compressor = new Thread(Compress) { IsBackground = true, Name = "worksheet-compress" };
+        _compressor.Start();
         var xml = frame.OuterXml;
         var sheetData = EmptySheetData().Match(xml);
         if (!sheetData.Success) throw new InvalidOperationException("the worksheet frame has no empty sheetData");
@@ -154,11 +162,39 @@ internal sealed partial class WorksheetWriter : IDisposable
         }
     }
 
-    /// <summary>Ends the rows and writes the rest of the frame.</summary>
+    /// <summary>Ends the rows, writes the rest of the frame and waits until every byte is in the part.</summary>
     public void Finish()
     {
         Append(_tail);
         Flush();
+        _full.CompleteAdding();
+        _compressor.Join();
+        ThrowIfFailed();
+    }
+
+    private void Compress()
+    {
+        foreach (var (buffer, length) in _full.GetConsumingEnumerable())
+        {
+            try
+            {
+                if (_failed is null) _output.Write(buffer, 0, length);
+            }
+            catch (Exception e)
+            {
+                // Kept for the writing side, which throws it at its next buffer; the rest is only taken off the queue.
+                _failed = e;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failed is { } failed) ExceptionDispatchInfo.Capture(failed).Throw();
     }
 
     private void Append(ReadOnlySpan<byte> bytes)
@@ -166,10 +202,12 @@ internal sealed partial class WorksheetWriter : IDisposable
         if (bytes.Length > _buffer.Length - _used)
         {
             Flush();
-            if (bytes.Length > _buffer.Length)
+            while (bytes.Length > _buffer.Length)
             {
-                _output.Write(bytes);
-                return;
+                bytes[.._buffer.Length].CopyTo(_buffer);
+                _used = _buffer.Length;
+                Flush();
+                bytes = bytes[_buffer.Length..];
             }
         }
         bytes.CopyTo(_buffer.AsSpan(_used));
@@ -183,11 +221,20 @@ internal sealed partial class WorksheetWriter : IDisposable
 
     private void Flush()
     {
-        _output.Write(_buffer, 0, _used);
+        ThrowIfFailed();
+        if (_used == 0) return;
+        _full.Add((_buffer, _used));
+        _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         _used = 0;
     }
 
-    public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
+    public void Dispose()
+    {
+        _full.CompleteAdding();
+        _compressor.Join();
+        _full.Dispose();
+        ArrayPool<byte>.Shared.Return(_buffer);
+    }
 }
 
 /// <summary>Text as XML can carry it.</summary>
