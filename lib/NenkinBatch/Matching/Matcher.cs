@@ -19,9 +19,8 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
     public PersonComparer Comparer => comparer;
     public PersonIndex Index => index;
 
-    /// <summary>Highest score first; equal scores in 宛名番号 order: the same input, the same decision.</summary>
-    private IComparer<Scored> Order => _order ??= Comparer<Scored>.Create((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : ByAtena(a, b));
-    private IComparer<Scored>? _order;
+    /// <summary>The order of candidates: highest score first; equal scores in 宛名番号 order (the same input, the same decision).</summary>
+    private bool Before(in Scored a, in Scored b) => a.Score != b.Score ? a.Score > b.Score : index.AtenaRank(a.Person) < index.AtenaRank(b.Person);
 
     private static readonly MatchDecision Nobody = new(MatchKind.NotOnFile, null, [], null);
 
@@ -33,11 +32,14 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
     /// <summary>How many candidates besides the chosen one a decision shows (他候補).</summary>
     private const int Shown = 3;
 
-    /// <summary>Puts <paramref name="candidate"/> in its place among the best, in Order, keeping at most the best one and <see cref="Shown"/> more.</summary>
+    /// <summary>Puts <paramref name="candidate"/> in its place among the best (<see cref="Before"/>), keeping at most the best one and <see cref="Shown"/> more.</summary>
     private void KeepBest(List<Scored> top, in Scored candidate)
     {
-        var at = top.Count;
-        while (at > 0 && Order.Compare(candidate, top[at - 1]) < 0) at--;
+        var kept = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(top);
+        // Most candidates of a common name come after the fourth best: one comparison each.
+        if (kept.Length > Shown && !Before(candidate, kept[Shown])) return;
+        var at = kept.Length;
+        while (at > 0 && Before(candidate, kept[at - 1])) at--;
         if (at > Shown) return;
         if (top.Count > Shown) top.RemoveAt(Shown);
         top.Insert(at, candidate);
@@ -59,7 +61,7 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
             scored.Add(candidate);
         }
         if (scored.Count == 0) return Nobody;
-        // Only the best four in Order count (the best, the runner-up, up to three others): chosen in one pass, for sorting
+        // Only the best four (Before) count (the best, the runner-up, up to three others): chosen in one pass, for sorting
         // every candidate of a common name was most of the time a row took.
         var top = t_top ??= new List<Scored>(Shown + 1);
         top.Clear();
@@ -84,8 +86,8 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
             if (!holder.Levels.PensionNumberAgrees && !holder.Levels.IndividualNumberAgrees) continue;
             if (holder.Person == byIdentity.Person || byIdentity.IdentityScore < thresholds.Review) continue;
             if (byIdentity.IdentityScore - holder.IdentityScore < thresholds.TieMargin) continue;
-            // The first such holder in Order, whatever order the candidates came in.
-            if (numberHolder is null || Order.Compare(holder, numberHolder.Value) < 0) numberHolder = holder;
+            // The first such holder (Before), whatever order the candidates came in.
+            if (numberHolder is null || Before(holder, numberHolder.Value)) numberHolder = holder;
         }
         if (numberHolder is { } h)
         {
