@@ -145,15 +145,7 @@ public class JukiStore
             writes.Cancelled, c => [("m", m), ("a", c.AtenaNumber), ("h", c.HistoryNumber), ("by", c.CancelledBy)], cancellationToken);
         await ForEachAsync(connection, transaction, "UPDATE person_name_history SET cancelled_by = @by WHERE municipality_code = @m AND atena_number = @a AND history_number = @h",
             writes.Cancelled, c => [("m", m), ("a", c.AtenaNumber), ("h", c.HistoryNumber), ("by", c.CancelledBy)], cancellationToken);
-        await ForEachAsync(connection, transaction, """
-            INSERT INTO juki_pending (municipality_code, atena_number, history_number, file_id, line_number, snapshot, number_digest, number_sealed, first_seen_on, raises_follow_ups, run_id)
-            VALUES (@m, @a, @h, @file, @line, @snapshot, @digest, @sealed, @seen, @raises, @run)
-            ON CONFLICT (municipality_code, atena_number, history_number) DO NOTHING
-            """, writes.PendingAdded, p => [("m", m), ("a", p.AtenaNumber), ("h", p.HistoryNumber), ("file", p.FileId), ("line", p.Line), ("snapshot", p.Snapshot),
-                ("digest", (object?)p.NumberDigest ?? DBNull.Value), ("sealed", (object?)p.NumberSealed ?? DBNull.Value), ("seen", p.FirstSeenOn), ("raises", p.RaisesFollowUps), ("run", runId)],
-            cancellationToken);
-        await ForEachAsync(connection, transaction, "DELETE FROM juki_pending WHERE municipality_code = @m AND atena_number = @a AND history_number = @h",
-            writes.PendingRemoved, p => [("m", m), ("a", p.AtenaNumber), ("h", p.HistoryNumber)], cancellationToken);
+        await WritePendingAsync(connection, transaction, m, runId, writes.PendingAdded, writes.PendingRemoved, cancellationToken);
         await ForEachAsync(connection, transaction, $"""
             UPDATE follow_up SET status = '{FollowUpStatus.Withdrawn}', closed_run_id = @run
             WHERE municipality_code = @m AND source_key = @key AND status = '{FollowUpStatus.Open}' AND kind IN ({ChangeKinds})
@@ -161,6 +153,29 @@ public class JukiStore
         await AddFollowUpsAsync(connection, transaction, municipality, runId, writes.FollowUps, cancellationToken);
         await audit.WriteAsync(connection, transaction, municipality, runId, job, now, writes.Audit, cancellationToken);
     }
+
+    /// <summary>
+    /// Rows that now wait for an earlier 履歴番号 (a row already waiting stays as it is), then rows released; one prepared statement per
+    /// row here, PostgreSQL overrides it with one statement for each list.
+    /// </summary>
+    protected virtual async Task WritePendingAsync(DbConnection connection, DbTransaction transaction, string m, long runId, IReadOnlyCollection<PendingRow> added,
+        IReadOnlyCollection<(string AtenaNumber, int HistoryNumber)> removed, CancellationToken cancellationToken)
+    {
+        await ForEachAsync(connection, transaction, $"""
+            INSERT INTO juki_pending ({PendingColumns})
+            VALUES (@m, @a, @h, @file, @line, @snapshot, @digest, @sealed, @seen, @raises, @run)
+            {PendingConflict}
+            """, added, p => [("m", m), ("a", p.AtenaNumber), ("h", p.HistoryNumber), ("file", p.FileId), ("line", p.Line), ("snapshot", p.Snapshot),
+                ("digest", (object?)p.NumberDigest ?? DBNull.Value), ("sealed", (object?)p.NumberSealed ?? DBNull.Value), ("seen", p.FirstSeenOn), ("raises", p.RaisesFollowUps), ("run", runId)],
+            cancellationToken);
+        await ForEachAsync(connection, transaction, "DELETE FROM juki_pending WHERE municipality_code = @m AND atena_number = @a AND history_number = @h",
+            removed, p => [("m", m), ("a", p.AtenaNumber), ("h", p.HistoryNumber)], cancellationToken);
+    }
+
+    protected const string PendingColumns =
+        "municipality_code, atena_number, history_number, file_id, line_number, snapshot, number_digest, number_sealed, first_seen_on, raises_follow_ups, run_id";
+
+    protected const string PendingConflict = "ON CONFLICT (municipality_code, atena_number, history_number) DO NOTHING";
 
     public Task AddFollowUpsAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, long runId, IReadOnlyCollection<FollowUp> followUps,
         CancellationToken cancellationToken) =>

@@ -55,6 +55,45 @@ public sealed class PostgresJukiStore : JukiStore
         }
     }
 
+    /// <summary>Each list in one statement, its columns bound as arrays: a first load holds thousands of rows back and releases them.</summary>
+    protected override async Task WritePendingAsync(DbConnection connection, DbTransaction transaction, string m, long runId, IReadOnlyCollection<PendingRow> added,
+        IReadOnlyCollection<(string AtenaNumber, int HistoryNumber)> removed, CancellationToken cancellationToken)
+    {
+        var pg = (NpgsqlConnection)connection;
+        if (added.Count > 0)
+        {
+            await using var insert = new NpgsqlCommand($"""
+                INSERT INTO juki_pending ({PendingColumns})
+                SELECT @m, a, h, f, l, s, d, n, seen, r, @run
+                FROM unnest(@a, @h, @f, @l, @s, @d, @n, @seen, @r) AS w (a, h, f, l, s, d, n, seen, r)
+                {PendingConflict}
+                """, pg);
+            insert.Parameters.AddWithValue("m", m);
+            insert.Parameters.AddWithValue("run", runId);
+            insert.Parameters.AddWithValue("a", added.Select(p => p.AtenaNumber).ToArray());
+            insert.Parameters.AddWithValue("h", added.Select(p => p.HistoryNumber).ToArray());
+            insert.Parameters.AddWithValue("f", added.Select(p => p.FileId).ToArray());
+            insert.Parameters.AddWithValue("l", added.Select(p => p.Line).ToArray());
+            insert.Parameters.AddWithValue("s", added.Select(p => p.Snapshot).ToArray());
+            insert.Parameters.Add(new NpgsqlParameter("d", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bytea) { Value = added.Select(p => p.NumberDigest).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter("n", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bytea) { Value = added.Select(p => p.NumberSealed).ToArray() });
+            insert.Parameters.AddWithValue("seen", added.Select(p => p.FirstSeenOn).ToArray());
+            insert.Parameters.AddWithValue("r", added.Select(p => p.RaisesFollowUps).ToArray());
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (removed.Count > 0)
+        {
+            await using var delete = new NpgsqlCommand("""
+                DELETE FROM juki_pending p USING unnest(@a, @h) AS r (a, h)
+                WHERE p.municipality_code = @m AND p.atena_number = r.a AND p.history_number = r.h
+                """, pg);
+            delete.Parameters.AddWithValue("m", m);
+            delete.Parameters.AddWithValue("a", removed.Select(p => p.AtenaNumber).ToArray());
+            delete.Parameters.AddWithValue("h", removed.Select(p => p.HistoryNumber).ToArray());
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
     private static async Task StageAndUpsertAsync<T>(NpgsqlConnection connection, string table, string columns, string upsert, IReadOnlyCollection<T> rows,
         short fields, Action<PgBinaryRows, T> encode, CancellationToken cancellationToken)
     {
