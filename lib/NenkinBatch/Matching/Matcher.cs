@@ -56,12 +56,12 @@ public sealed class Matcher(PersonIndex index, PersonComparer comparer, MatchThr
         foreach (var person in candidates)
         {
             var candidate = Score(row, keys, person);
-            // A candidate below every threshold that could make it count changes no decision: left out before sorting.
+            // A candidate below every threshold that could make it count changes no decision: left out before the best are chosen.
             if (candidate.Score < _floor && candidate.IdentityScore < thresholds.Review && !candidate.Levels.PensionNumberAgrees && !candidate.Levels.IndividualNumberAgrees) continue;
             scored.Add(candidate);
         }
         if (scored.Count == 0) return Nobody;
-        // Only the best four (Before) count (the best, the runner-up, up to three others): chosen in one pass, for sorting
+        // Only the best four (Before) count (the best and up to three others, the runner-up first): chosen in one pass, for sorting
         // every candidate of a common name was most of the time a row took.
         var top = t_top ??= new List<Scored>(Shown + 1);
         top.Clear();

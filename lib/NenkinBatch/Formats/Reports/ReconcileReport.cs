@@ -96,6 +96,12 @@ public sealed class ReconcileReport : IAsyncDisposable
         return (File.Exists(csvPath) ? csvPath : null, File.Exists(xlsxPath) ? xlsxPath : null);
     }
 
+    /// <summary>Removes a completed report that will not be published (the run failed after writing it): it holds names and addresses.</summary>
+    public static void Discard(string csvPath, string xlsxPath)
+    {
+        foreach (var path in new[] { csvPath, xlsxPath }) File.Delete(path + ".partial");
+    }
+
     /// <summary>
     /// Removes what runs that did not finish left in the report folder (a killed run cannot clean up after itself). Called
     /// under the job's lock; the report of an unfinished --apply (its final paths given in <paramref name="waiting"/>) is kept.

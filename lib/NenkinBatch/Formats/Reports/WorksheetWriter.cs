@@ -28,7 +28,8 @@ internal sealed partial class WorksheetWriter : IDisposable
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
     private readonly BlockingCollection<(byte[] Buffer, int Length)> _full = new(boundedCapacity: 4);
     private readonly Thread _compressor;
-    private Exception? _failed;
+    // Set by the compressor, read by the writer.
+    private volatile Exception? _failed;
     private readonly byte[] _tail;
     private readonly byte[][] _letters;
     private readonly byte[] _rowStart, _rowEnd, _cellStart, _inlineStart, _inlinePreserveStart, _inlineEnd, _valueStart, _valueEnd;
@@ -41,8 +42,6 @@ internal sealed partial class WorksheetWriter : IDisposable
     public WorksheetWriter(Stream output, Worksheet frame, int width)
     {
         _output = output;
-        _compressor = new Thread(Compress) { IsBackground = true, Name = "worksheet-compress" };
-        _compressor.Start();
         var xml = frame.OuterXml;
         var sheetData = EmptySheetData().Match(xml);
         if (!sheetData.Success) throw new InvalidOperationException("the worksheet frame has no empty sheetData");
@@ -57,6 +56,9 @@ internal sealed partial class WorksheetWriter : IDisposable
         _valueEnd = Bytes($"</{p}v></{p}c>");
         _letters = Enumerable.Range(0, width).Select(i => Bytes(ReconcileWorkbook.ColumnName(i))).ToArray();
         _tail = Bytes($"</{p}sheetData>" + xml[(sheetData.Index + sheetData.Length)..]);
+        // Once the frame is known good: a constructor that throws leaves no thread waiting for rows.
+        _compressor = new Thread(Compress) { IsBackground = true, Name = "worksheet-compress" };
+        _compressor.Start();
         Append(Bytes("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n" + xml[..sheetData.Index] + $"<{p}sheetData>"));
     }
 

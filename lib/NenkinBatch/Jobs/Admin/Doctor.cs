@@ -44,13 +44,19 @@ public sealed class Doctor(
         if (settings is not null)
         {
             var store = await CheckDatabaseAsync(settings, cancellationToken);
-            if (store is null) Line(Skipped, "スキーマ", "データベースに接続できるまで点検できません");
-            var applied = store is null ? null : await CheckSchemaAsync(store, cancellationToken);
-            await CheckKeyAsync(settings, store, applied, cancellationToken);
-            CheckCodeTables(settings);
-            CheckFolders(settings);
-            CheckFreeSpace(settings);
-            if (store is not null) await store.DisposeAsync();
+            try
+            {
+                if (store is null) Line(Skipped, "スキーマ", "データベースに接続できるまで点検できません");
+                var applied = store is null ? null : await CheckSchemaAsync(store, cancellationToken);
+                await CheckKeyAsync(settings, store, applied, cancellationToken);
+                CheckCodeTables(settings);
+                CheckFolders(settings);
+                CheckFreeSpace(settings);
+            }
+            finally
+            {
+                if (store is not null) await store.DisposeAsync();
+            }
         }
         else
         {
@@ -159,17 +165,19 @@ public sealed class Doctor(
     /// <summary>The store, reachable; null when the jobs could not open it.</summary>
     private async Task<Store?> CheckDatabaseAsync(Settings settings, CancellationToken cancellationToken)
     {
-        Store store;
+        Store? created = null;
         try
         {
-            store = Store.Create(DatabaseTarget.Parse(settings.Database, commandLine.Database is not null));
-            store.CheckUsable(creating: false);
+            created = Store.Create(DatabaseTarget.Parse(settings.Database, commandLine.Database is not null));
+            created.CheckUsable(creating: false);
         }
         catch (OperatorException e)
         {
+            if (created is not null) await created.DisposeAsync();
             Line(Failed, "データベース", e.Message);
             return null;
         }
+        var store = created;
         var started = clock.GetTimestamp();
         try
         {

@@ -127,11 +127,20 @@ public sealed class ReconcileJob(ReconcileOptions options) : Job
             return await ApplyPlanAsync(context, plan, cancellationToken);
         }
 
-        // The workbook is written while the rows a clerk may decide are still being stored; it is published once they are, and
-        // the lists are marked reported after that: a run stopped before has a report to publish or none, never half of one.
+        // The workbook is written while the rows a clerk may decide are still being stored; the report is published once they
+        // are, and the lists are marked reported after that. A run stopped before leaves its files under their .partial names
+        // (removed here when the storing fails, by the next run when this one was killed) and its lists unreported.
         await report.CompleteAsync(summary, publish: false, cancellationToken);
         context.Log.Info("Excel ファイルを書きました（{0:F1} 秒）。", phase.Elapsed.TotalSeconds);
-        await writer.StoredAsync();
+        try
+        {
+            await writer.StoredAsync();
+        }
+        catch
+        {
+            ReconcileReport.Discard(report.CsvPath, report.XlsxPath);
+            throw;
+        }
         ReconcileReport.Publish(report.CsvPath, report.XlsxPath);
         await context.CommitChunkAsync(async (connection, transaction, ct) =>
         {

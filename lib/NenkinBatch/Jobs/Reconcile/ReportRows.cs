@@ -349,8 +349,17 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
         var rows = _decidable.ToList();
         _decidable.Clear();
         _storing ??= Task.Run(StoreDecidableAsync);
-        // Waits while a few chunks are in line; throws what stopped the storing.
-        await _toStore.Writer.WriteAsync(rows);
+        try
+        {
+            // Waits while a few chunks are in line.
+            await _toStore.Writer.WriteAsync(rows);
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            // The storing stopped: its own exception (the database gone, the lock lost) says what to do, not the channel's.
+            await _storing;
+            throw;
+        }
     }
 
     private readonly System.Threading.Channels.Channel<List<DecidableRow>> _toStore =
@@ -392,9 +401,9 @@ internal sealed class ReportRows(JobContext context, Matcher matcher, List<ListF
             {
                 await storing;
             }
-            catch (Exception e) when (e is OperationCanceledException or DatabaseUnavailableException or System.Data.Common.DbException or Foundation.OperatorException)
+            catch (Exception)
             {
-                // The run is failing already, for this or another reason; it reports its own.
+                // The run is failing already, for this or another reason, and reports its own; what stopped the storing must not replace it.
             }
         }
         _abandon.Dispose();

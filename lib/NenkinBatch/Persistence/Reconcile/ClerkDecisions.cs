@@ -22,7 +22,7 @@ public sealed record RememberedDecision(long FileId, long LineNumber, string Ide
 
 /// <summary>
 /// The clerk's decisions and the rows they are taken on (docs/architecture.md, "The clerk's decisions"). The SQL is the same
-/// on both stores.
+/// on both stores, but for the decidable rows a report keeps, which PostgreSQL takes by COPY (<see cref="StoreRowsAsync"/>).
 /// </summary>
 public static class ClerkDecisions
 {

@@ -56,6 +56,46 @@ public class ReconcileJobTests
 
     private static string ReportOf(TestDatabase database, InProcess.Run run) => Path.Combine(database.ReportDirectory, $"reconcile-{RunIdOf(run)}.csv");
 
+    /// <summary>
+    /// The rows a clerk may decide are stored on a task of their own: when it stops (here: the job's lock is lost), the run stops
+    /// with that reason and its exit code — not with the queue's — and leaves no report, published or not.
+    /// </summary>
+    [Fact]
+    public async Task DryRun_LockLostWhileTheDecidableRowsAreStored_Exit30_NoReportLeft()
+    {
+        await using var database = await TestDatabase.CreateMigratedAsync(TestDatabase.Postgres);
+        var city = Path.Combine(database.Directory, "city");
+        new CityGenerator(new CityOptions { People = 2_000, Seed = 3, JpsRows = 1_000, JukiChanges = 10 }).Generate(city);
+        await LoadAndImportAsync(database, city, CityFiles.JpsCsvFile);
+
+        // Chunks of 5: many batches of decidable rows, so the report goes on making them after the storing has stopped.
+        var reconcile = InProcess.RunAsync(new ReconcileJob(new ReconcileOptions()), database.Settings(chunkSize: 5));
+        var killed = 0;
+        await using (var admin = new Npgsql.NpgsqlConnection(TestDatabase.PostgresServer))
+        {
+            await admin.OpenAsync();
+            while (!reconcile.IsCompleted && killed == 0)
+            {
+                // Once it holds the job's lock (a connection killed while it asks for the lock is retried, and the run goes on).
+                await using var kill = new Npgsql.NpgsqlCommand("""
+                    SELECT count(pg_terminate_backend(a.pid)) FROM pg_stat_activity a
+                    WHERE a.application_name = @app AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted)
+                    """, admin);
+                kill.Parameters.AddWithValue("app", $"nenkin-{database.Schema}-lock");
+                killed = Convert.ToInt32(await kill.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+                if (killed == 0) await Task.Delay(2);
+            }
+        }
+        var run = await reconcile;
+
+        killed.ShouldBe(1);
+        run.ExitCode.ShouldBe((int)ExitCode.RefusedBySafetyRule, run.Error);
+        run.Error.ShouldContain("ロックが失われました");
+        Directory.EnumerateFiles(database.ReportDirectory, "reconcile-*").ShouldBeEmpty();
+        database.Reconnect();
+        (await database.CountAsync("jps_result_reconciled")).ShouldBe(0);
+    }
+
     [Theory]
     [MemberData(nameof(TestDatabase.Kinds), MemberType = typeof(TestDatabase))]
     public async Task DryRun_WritesBothReports_ChangesNothing_AndTheNextNightHasNothingLeft(string kind)
