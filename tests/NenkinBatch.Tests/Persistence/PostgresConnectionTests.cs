@@ -17,7 +17,8 @@ public class PostgresConnectionTests
     {
         await using var database = await TestDatabase.CreateMigratedAsync(TestDatabase.Postgres);
         var name = "nenkin-dispose-" + Guid.NewGuid().ToString("N")[..8];
-        var store = Store.Create(DatabaseTarget.Parse(new NpgsqlConnectionStringBuilder(database.Database) { ApplicationName = name }.ConnectionString, false));
+        // Disposed again at the end whatever happens (a second dispose does nothing): a failing assertion must not leave the pool open.
+        await using var store = Store.Create(DatabaseTarget.Parse(new NpgsqlConnectionStringBuilder(database.Database) { ApplicationName = name }.ConnectionString, false));
         var open = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => store.OpenAsync(default)));
         foreach (var connection in open) await connection.DisposeAsync();
         (await BackendsAsync(name)).ShouldBe(3, "the pool keeps the connections it opened, idle");
