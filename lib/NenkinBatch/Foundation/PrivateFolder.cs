@@ -10,6 +10,13 @@ public static class PrivateFolder
     public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     public const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    /// <summary>Every permission of the group and of other users (077): none of them on what holds personal data.</summary>
+    public const UnixFileMode GroupAndOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    /// <summary>A mode as an operator writes it for chmod (0644).</summary>
+    public static string ModeText(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
+
     /// <summary>Creates the folder owner-only where it is missing (with any missing folders above it) and makes sure this account can write in it.</summary>
     /// <param name="what">What the folder is for, as the operator knows it (ログの出力先).</param>
     /// <param name="names">The option and settings that name it (--log-dir、設定 logDir、環境変数 NENKIN_LOG_DIR).</param>
@@ -47,7 +54,7 @@ public static class PrivateFolder
     {
         if (OperatingSystem.IsWindows() || !Path.Exists(path)) return null;
         var mode = File.GetUnixFileMode(path);
-        return (mode & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) == 0 ? null : Convert.ToString((int)mode, 8).PadLeft(4, '0');
+        return (mode & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) == 0 ? null : ModeText(mode);
     }
 
     /// <summary>Each missing folder down to the path, owner-only: Directory.CreateDirectory gives the mode to the last one only.</summary>

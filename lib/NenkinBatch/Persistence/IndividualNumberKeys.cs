@@ -32,10 +32,13 @@ public sealed record KeyInspection(bool Recorded, bool Matches, long NumbersStor
 public static class IndividualNumberKeys
 {
     /// <summary>The key file in force: the configured one, else (SQLite only) <c>&lt;database&gt;.key</c> beside the file.</summary>
-    public static string KeyFileOf(Store store, string? configuredKeyFile) =>
+    public static string KeyFileOf(Store store, string? configuredKeyFile) => KeyFileOf(store.Target, configuredKeyFile);
+
+    /// <inheritdoc cref="KeyFileOf(Store, string?)"/>
+    public static string KeyFileOf(DatabaseTarget target, string? configuredKeyFile) =>
         configuredKeyFile
-        ?? (store.Kind == StoreKind.Sqlite
-            ? store.Target.Display + ".key"
+        ?? (target.Kind == StoreKind.Sqlite
+            ? target.Display + ".key"
             : throw new OperatorException(ExitCode.UsageError, "PostgreSQL では個人番号の暗号鍵ファイルを設定 keyFile（環境変数 NENKIN_KEY_FILE）で指定してください。"));
 
     /// <summary>How many 個人番号 (sealed, or as JPS's digest) the store holds for a municipality.</summary>

@@ -19,16 +19,19 @@ public sealed record SettingOrigins(string? ConfigFile, IReadOnlyList<SettingOri
 
 public sealed partial record Settings
 {
-    /// <summary>Command-line options that set a setting, by key (every other setting comes from the environment, the file or its default).</summary>
-    private static readonly Dictionary<string, string> CommandLineOptions = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["db"] = "--db",
-        ["municipalityCode"] = "--municipality",
-        ["logDir"] = "--log-dir",
-    };
+    /// <summary>The settings a command-line option sets, with the option and its value (every other setting comes from the environment, the file or its default).</summary>
+    private static readonly (string Key, string Option, Func<CommandLine, string?> Value)[] CommandLineSettings =
+    [
+        ("db", "--db", c => c.Database),
+        ("municipalityCode", "--municipality", c => c.Municipality),
+        ("logDir", "--log-dir", c => c.LogDirectory),
+    ];
+
+    private static (string Key, string Option, Func<CommandLine, string?> Value) CommandLineSetting(string key) =>
+        CommandLineSettings.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The option that sets a setting on the command line, or null when only the environment and the file can.</summary>
-    public static string? CommandLineOptionOf(string key) => CommandLineOptions.GetValueOrDefault(key);
+    public static string? CommandLineOptionOf(string key) => CommandLineSetting(key).Option;
 
     /// <summary>
     /// The same search and the same layers as <see cref="Resolve"/>, told setting by setting: an operator who finds a job
@@ -47,17 +50,11 @@ public sealed partial record Settings
             using var stream = File.OpenRead(path);
             file = new ConfigurationBuilder().AddJsonStream(stream).Build();
         }
-        var given = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["db"] = commandLine.Database,
-            ["municipalityCode"] = commandLine.Municipality,
-            ["logDir"] = commandLine.LogDirectory,
-        };
         var origins = new List<SettingOrigin>();
         foreach (var (key, variable) in EnvironmentVariables)
         {
             var name = key.Replace(':', '.');
-            if (given.GetValueOrDefault(key) is { } fromCommandLine)
+            if (CommandLineSetting(key).Value?.Invoke(commandLine) is { } fromCommandLine)
                 origins.Add(new SettingOrigin(name, variable, fromCommandLine, SettingSource.CommandLine));
             else if (environment(variable) is { } fromEnvironment && !string.IsNullOrWhiteSpace(fromEnvironment))
                 origins.Add(new SettingOrigin(name, variable, fromEnvironment, SettingSource.Environment));

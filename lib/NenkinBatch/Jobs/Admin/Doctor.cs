@@ -242,11 +242,9 @@ public sealed class Doctor(
         string path;
         try
         {
-            path = store is not null
-                ? IndividualNumberKeys.KeyFileOf(store, settings.KeyFile)
-                : settings.KeyFile ?? (DatabaseTarget.IsConnectionString(settings.Database)
-                    ? throw new OperatorException(ExitCode.UsageError, "PostgreSQL では鍵ファイルを設定 keyFile（環境変数 NENKIN_KEY_FILE）で指定してください。")
-                    : Path.GetFullPath(settings.Database, workingDirectory) + ".key");
+            // The jobs' own rule; the database need not answer for it (a configured key file is checked whatever the database setting says).
+            path = settings.KeyFile
+                ?? IndividualNumberKeys.KeyFileOf(store?.Target ?? DatabaseTarget.Parse(settings.Database, commandLine.Database is not null), null);
         }
         catch (OperatorException e)
         {
@@ -340,10 +338,10 @@ public sealed class Doctor(
             return;
         }
         var mode = File.GetUnixFileMode(path);
-        if ((mode & GroupAndOthers) == 0)
-            Line(Ok, "鍵ファイルの権限", $"所有者だけが読めます（{Octal(mode)}）");
+        if ((mode & PrivateFolder.GroupAndOthers) == 0)
+            Line(Ok, "鍵ファイルの権限", $"所有者だけが読めます（{PrivateFolder.ModeText(mode)}）");
         else
-            Line(Failed, "鍵ファイルの権限", $"所有者以外も読めます（{Octal(mode)}）", $"chmod 600 {path}");
+            Line(Failed, "鍵ファイルの権限", $"所有者以外も読めます（{PrivateFolder.ModeText(mode)}）", $"chmod 600 {path}");
     }
 
     private void CheckCodeTables(Settings settings)
@@ -489,10 +487,6 @@ public sealed class Doctor(
             Line(Warning, "実行した利用者", "root で点検しました。root はどのファイルも読めるため、権限の点検はジョブを実行するサービスアカウントについて何も保証しません",
                 "サービスアカウントで実行してください（例: sudo -u nenkin nenkin-admin doctor）");
     }
-
-    private const UnixFileMode GroupAndOthers = (UnixFileMode)0b000_111_111;
-
-    private static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(4, '0');
 
     /// <summary>The innermost message, on one line: the operator needs the cause (a refused connection, a wrong password), not the wrapper.</summary>
     private static string Reason(Exception e)

@@ -10,7 +10,7 @@ namespace NenkinBatch.Runtime.Cli;
 /// </summary>
 internal static class OwnerOnlyFiles
 {
-    private const uint GroupAndOthers = 0b000_111_111; // 077
+    private const uint GroupAndOthers = (uint)Foundation.PrivateFolder.GroupAndOthers; // 077
 
     public static void Apply()
     {
