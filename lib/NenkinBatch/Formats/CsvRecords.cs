@@ -58,6 +58,26 @@ public sealed class CsvRecords : IAsyncDisposable
         return false;
     }
 
+    /// <summary>
+    /// Moves to the next record that is not blank, like <see cref="Read"/>, but decodes no field: <see cref="RawField"/> gives
+    /// the bytes of the one a caller needs. False at the end of the file.
+    /// </summary>
+    public bool Skim()
+    {
+        while (Next())
+        {
+            if (_csv.FieldCount == 1 && _encoding.GetString(_csv.GetSpan(0)).AsSpan().Trim(" \t\u3000\u001a").IsEmpty) continue;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The number of fields of the record <see cref="Skim"/> moved to.</summary>
+    public int FieldCount => _csv.FieldCount;
+
+    /// <summary>A field of the record <see cref="Skim"/> moved to, as the file's bytes (quotes undone).</summary>
+    public ReadOnlySpan<byte> RawField(int index) => _csv.GetSpan(index);
+
     /// <summary>Reads through the rest of the file without decoding a field: whatever would refuse it throws here.</summary>
     public void CheckToEnd(CancellationToken cancellationToken)
     {

@@ -80,6 +80,37 @@ public static class HeaderedCsv
         }
     }
 
+    /// <summary>The bytes of one field of a record: valid only during the call.</summary>
+    public delegate void FieldAction(ReadOnlySpan<byte> field);
+
+    /// <summary>
+    /// One column of every record, as bytes, without decoding the other fields: the header is checked as <see cref="ReadAsync"/>
+    /// checks it, and whatever would refuse the file throws here, so a caller that reads it through this first need not check it
+    /// again. A record without the column is skipped.
+    /// </summary>
+    public static void ScanColumn(string path, string layoutName, string[] columns, IReadOnlySet<string> optionalColumns, int column, FieldAction onField,
+        CancellationToken cancellationToken)
+    {
+        var file = InputFile.DisplayName(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
+        var records = new CsvRecords(stream, TextEncodings.Utf8Strict, file);
+        try
+        {
+            if (!records.Read())
+                throw new InputRejectedException(file, "ファイルが空です。", $"{layoutName} の見出し行とデータを含むファイルを指定してください。");
+            var at = HeaderIndex(file, layoutName, records.Fields, columns, optionalColumns)[column];
+            while (records.Skim())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if ((uint)at < (uint)records.FieldCount) onField(records.RawField(at));
+            }
+        }
+        finally
+        {
+            records.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
     private static int[] HeaderIndex(string file, string layoutName, string[] header, string[] columns, IReadOnlySet<string> optionalColumns)
     {
         var cleaned = header.Select(h => FieldText.Clean(h.TrimStart('\uFEFF')) ?? "").ToArray();

@@ -25,21 +25,25 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
 
     /// <summary>
     /// The newest 処理日 of the file's rows (null when none can be read): a change far older than that is history, not news, and
-    /// raises no follow-up. Reads only that column.
+    /// raises no follow-up. Decodes only that column, but reads the file through as <see cref="ReadAsync"/> would: a file it
+    /// refuses is refused here, before anything of it is stored, and the read that follows need not check it first.
     /// </summary>
-    public async Task<DateOnly?> NewestProcessedOnAsync(string path, CancellationToken cancellationToken)
+    public Task<DateOnly?> NewestProcessedOnAsync(string path, CancellationToken cancellationToken)
     {
         DateOnly? newest = null;
-        // All the layout's columns are asked for: a file of another layout is refused here, before anything of it is stored.
+        // All the layout's columns are asked for: a file of another layout is refused here.
         var columns = layout.Fields.Select(f => f.Label).ToArray();
         var optional = layout.Fields.Where(f => f.OptionalColumn).Select(f => f.Label).ToHashSet(StringComparer.Ordinal);
-        var column = layout.IndexOf("processed_on");
-        await foreach (var record in HeaderedCsv.ReadAsync(path, layout.Name, columns, optional, 0, null, cancellationToken))
+        HeaderedCsv.ScanColumn(path, layout.Name, columns, optional, layout.IndexOf("processed_on"), field =>
         {
-            if (record[column] is { Length: 8 } text && Domain.CalendarDate.ParseCompact(text) is { Ok: true } parsed && (newest is null || parsed.Value > newest))
+            // Eight ASCII digits are their own cleaned text; anything else is decoded and cleaned as every field is.
+            var text = field.Length == 8 && System.Text.Ascii.IsValid(field)
+                ? System.Text.Encoding.ASCII.GetString(field)
+                : FieldText.Clean(TextEncodings.Utf8Strict.GetString(field));
+            if (text is { Length: 8 } && Domain.CalendarDate.ParseCompact(text) is { Ok: true } parsed && (newest is null || parsed.Value > newest))
                 newest = parsed.Value;
-        }
-        return newest;
+        }, cancellationToken);
+        return Task.FromResult(newest);
     }
 
     private JukiReadResult Parse(FieldParser p, long line, string file)

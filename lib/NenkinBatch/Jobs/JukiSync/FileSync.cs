@@ -39,15 +39,20 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         var newest = known?.NewestProcessedOn ?? await reader.NewestProcessedOnAsync(input.Path, cancellationToken);
         var fileId = known?.FileId ?? 0;
         if (known is null && !context.DryRun)
-            fileId = await context.ReadAsync(async (connection, ct) =>
-            {
-                await using var transaction = await connection.BeginTransactionAsync(ct);
-                var id = await store.AddFileAsync(connection, transaction, context.Municipality, input.Name, input.Sha256, newest, context.RunId, ct);
-                await transaction.CommitAsync(ct);
-                return id;
-            }, cancellationToken);
-        // A first load (nobody on file, nothing waiting) need not ask the store about a person this run has not written yet.
-        if (await context.ReadAsync((connection, ct) => store.IsEmptyAsync(connection, context.Municipality, ct), cancellationToken)) _written = new(StringComparer.Ordinal);
+            fileId = await InTransactionAsync((connection, transaction, ct) =>
+                store.AddFileAsync(connection, transaction, context.Municipality, input.Name, input.Sha256, newest, context.RunId, ct), cancellationToken);
+        // A first load (nobody on file, nothing waiting) need not ask the store about a person this run has not written yet, and
+        // builds the people's secondary indexes once at its end instead of row by row. Any other run first restores those indexes,
+        // in case a first load was stopped before it built them.
+        var firstLoad = await context.ReadAsync((connection, ct) => store.IsEmptyAsync(connection, context.Municipality, ct), cancellationToken);
+        if (firstLoad) _written = new(StringComparer.Ordinal);
+        if (!context.DryRun) await InTransactionAsync(async (connection, transaction, ct) =>
+        {
+            if (firstLoad) await store.DropFirstLoadIndexesAsync(connection, transaction, ct);
+            else if (await store.EnsureFirstLoadIndexesAsync(connection, transaction, ct) is > 0 and var built)
+                context.Log.Info("途中で止まった初回の取り込みが残した索引 {0} 個を作り直しました。", built);
+            return true;
+        }, cancellationToken);
         var followUpsFrom = newest?.AddDays(-(options.FollowUpWindowDays ?? context.Settings.JukiFollowUpWindowDays)) ?? DateOnly.MinValue;
         var skipThrough = ResumeLine();
         context.Log.Info("{0} を反映します（{1:N0} バイト、最新の処理日 {2:yyyy-MM-dd}{3}）。", input.Name, input.Length, newest,
@@ -62,11 +67,15 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         }
 
         if (!context.DryRun)
-            await context.ReadAsync(async (connection, ct) =>
+            await InTransactionAsync(async (connection, transaction, ct) =>
             {
-                await using var transaction = await connection.BeginTransactionAsync(ct);
+                if (firstLoad)
+                {
+                    var indexing = System.Diagnostics.Stopwatch.StartNew();
+                    await store.EnsureFirstLoadIndexesAsync(connection, transaction, ct);
+                    context.Log.Debug("{0}: 索引の作成 {1:F1} 秒", input.Name, indexing.Elapsed.TotalSeconds);
+                }
                 await store.CompleteFileAsync(connection, transaction, fileId, context.RunId, ct);
-                await transaction.CommitAsync(ct);
                 return true;
             }, cancellationToken);
         context.Counts["files_done"]++;
@@ -74,6 +83,17 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             _total.Elapsed.TotalSeconds, _prepare.Elapsed.TotalSeconds, _read.Elapsed.TotalSeconds, _decide.Elapsed.TotalSeconds, _write.Elapsed.TotalSeconds);
         return true;
     }
+
+    /// <summary>Work outside the chunks, in a transaction of its own (retried as a whole, like every database call of a run).</summary>
+    private Task<T> InTransactionAsync<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, CancellationToken, Task<T>> work,
+        CancellationToken cancellationToken) =>
+        context.ReadAsync(async (connection, ct) =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var result = await work(connection, transaction, ct);
+            await transaction.CommitAsync(ct);
+            return result;
+        }, cancellationToken);
 
     /// <summary>The last line a failed run committed of this file, from its checkpoint ("digest:line").</summary>
     private long ResumeLine()
@@ -129,8 +149,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             }
             var row = result.Row!;
             var digest = row.IndividualNumber is { } number ? protector.Digest(m, number) : null;
-            var sealedNumber = row.IndividualNumber is { } n ? protector.Seal(m, row.AtenaNumber, n) : null;
-            incoming.Add(new IncomingRow(row, digest, sealedNumber, fileId, row.ProcessedOn >= followUpsFrom, today, Waiting: false));
+            incoming.Add(new IncomingRow(row, digest, null, fileId, row.ProcessedOn >= followUpsFrom, today, Waiting: false));
         }
         foreach (var problem in problems)
         {
@@ -171,7 +190,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             _read.Stop();
             _decide.Start();
             var writes = new JukiWrites();
-            var sync = new PersonSync(context.Municipality, rules, counts);
+            var sync = new PersonSync(context.Municipality, rules, counts, row => protector.Seal(context.Municipality.Value, row.AtenaNumber, row.IndividualNumber!));
             foreach (var (atena, rows) in byPerson) sync.Apply(atena, stored.GetValueOrDefault(atena), histories.GetValueOrDefault(atena), rows, writes);
             writes.FollowUps.AddRange(rejectedFollowUps);
             _decide.Stop();

@@ -7,7 +7,11 @@ using NenkinBatch.Runtime;
 
 namespace NenkinBatch.Jobs.JukiSync;
 
-/// <summary>One row on its way to a person: read from a file now, or waiting in <c>juki_pending</c> since an earlier run.</summary>
+/// <summary>
+/// One row on its way to a person: read from a file now, or waiting in <c>juki_pending</c> since an earlier run. A row from a file
+/// comes with its 個人番号 digested but not sealed: most rows of a history are superseded by a later one, so only the number the
+/// person keeps, or a row that waits, is sealed (<see cref="PersonSync"/>).
+/// </summary>
 public sealed record IncomingRow(JukiChangeRow Row, byte[]? NumberDigest, byte[]? NumberSealed, long FileId, bool RaisesFollowUps, DateOnly FirstSeenOn, bool Waiting);
 
 /// <summary>
@@ -15,7 +19,8 @@ public sealed record IncomingRow(JukiChangeRow Row, byte[]? NumberDigest, byte[]
 /// applied is a duplicate; the next one is applied; one further on waits until the rows before it have come. Pure: what it
 /// decides goes into <see cref="JukiWrites"/>, written by the caller in the chunk's transaction.
 /// </summary>
-public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rules, RunCounts counts)
+/// <param name="seal">Seals the 個人番号 of a row read from a file now (one whose <see cref="IncomingRow.NumberSealed"/> is null).</param>
+public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rules, RunCounts counts, Func<JukiChangeRow, byte[]> seal)
 {
     /// <param name="stored">The person as stored; null when not on file.</param>
     /// <param name="history">The person's stored history, read when a 取消し is among the rows; null otherwise.</param>
@@ -32,7 +37,7 @@ public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rule
         var addresses = history?.Addresses ?? [];
         var names = history?.Names ?? [];
         var newFollowUps = new List<FollowUp>();
-        byte[]? sealedNumber = null;
+        IncomingRow? numberFrom = null;
         var numberChanged = false;
         var waiting = new List<IncomingRow>();
         var applied = 0;
@@ -77,7 +82,7 @@ public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rule
             if (incoming.NumberDigest is { } d && (digest is null || !digest.AsSpan().SequenceEqual(d)))
             {
                 digest = d;
-                sealedNumber = incoming.NumberSealed;
+                numberFrom = incoming;
                 numberChanged = true;
             }
             if (incoming.RaisesFollowUps) newFollowUps.AddRange(rules.For(atena, row, hasOpenQualification));
@@ -98,7 +103,7 @@ public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rule
             else if (!incoming.Waiting)
             {
                 writes.PendingAdded.Add(new PendingRow(atena, incoming.Row.HistoryNumber, incoming.FileId, incoming.Row.Line,
-                    PendingSnapshots.Serialize(incoming.Row), incoming.NumberDigest, incoming.NumberSealed, incoming.FirstSeenOn, incoming.RaisesFollowUps));
+                    PendingSnapshots.Serialize(incoming.Row), incoming.NumberDigest, Sealed(incoming), incoming.FirstSeenOn, incoming.RaisesFollowUps));
                 counts["held"]++;
             }
         }
@@ -115,7 +120,9 @@ public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rule
             ? new AuditEntry(AuditKey.Person(municipality, atena), "INSERT", null, AuditEntry.Snapshot(new AuditedCreation(last)), numberChanged)
             : new AuditEntry(AuditKey.Person(municipality, atena), "UPDATE", AuditEntry.Snapshot(new AuditedResident(beforeNumber, before)),
                 AuditEntry.Snapshot(new AuditedResident(last, current!)), numberChanged));
-        if (numberChanged) writes.Numbers.Add((new SealedNumber(atena, digest!, sealedNumber!), stored?.NumberDigest is null));
+        if (numberChanged) writes.Numbers.Add((new SealedNumber(atena, digest!, Sealed(numberFrom!)!), stored?.NumberDigest is null));
+
+        byte[]? Sealed(IncomingRow incoming) => incoming.NumberSealed ?? (incoming.Row.IndividualNumber is null ? null : seal(incoming.Row));
 
         void Duplicate(IncomingRow incoming)
         {

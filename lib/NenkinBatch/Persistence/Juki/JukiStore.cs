@@ -58,6 +58,52 @@ public class JukiStore
         return Convert.ToBoolean(await command.ExecuteScalarAsync(cancellationToken), null);
     }
 
+    /// <summary>
+    /// The indexes of the people's tables that no uniqueness or conflict rests on, as the migrations create them: a first load
+    /// drops them (<see cref="DropFirstLoadIndexesAsync"/>) and builds them once when its file is through, as a restore does.
+    /// Inserted one by one, in birth-date and digest order, they cost the load more than the rows themselves.
+    /// </summary>
+    private static readonly (string Name, string Definition)[] FirstLoadIndexes =
+    [
+        ("ix_person_birth", "person (municipality_code, birth_date)"),
+        ("ix_individual_number_digest", "person_individual_number (municipality_code, number_digest)"),
+    ];
+
+    /// <summary>Drops <see cref="FirstLoadIndexes"/>; only while nobody is on file (the caller has asked <see cref="IsEmptyAsync"/>).</summary>
+    public async Task DropFirstLoadIndexesAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        foreach (var (name, _) in FirstLoadIndexes)
+        {
+            await using var command = Command(connection, transaction, $"DROP INDEX IF EXISTS {name}");
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Builds whichever of <see cref="FirstLoadIndexes"/> is missing: at the end of a first load, and at the start of every other
+    /// run, which so restores them after a first load that was stopped part way. Nothing to do when they are there.
+    /// </summary>
+    /// <returns>How many were built.</returns>
+    public async Task<int> EnsureFirstLoadIndexesAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var built = 0;
+        foreach (var (name, definition) in FirstLoadIndexes)
+        {
+            if (await IndexExistsAsync(connection, transaction, name, cancellationToken)) continue;
+            await using var command = Command(connection, transaction, $"CREATE INDEX IF NOT EXISTS {name} ON {definition}");
+            command.CommandTimeout = 0;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            built++;
+        }
+        return built;
+    }
+
+    protected virtual async Task<bool> IndexExistsAsync(DbConnection connection, DbTransaction transaction, string name, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = @name", ("name", name));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), null) > 0;
+    }
+
     public async Task<long> AddFileAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality, string name, string sha256,
         DateOnly? newestProcessedOn, long runId, CancellationToken cancellationToken)
     {

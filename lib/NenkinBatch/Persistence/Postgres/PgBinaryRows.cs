@@ -9,11 +9,13 @@ namespace NenkinBatch.Persistence.Postgres;
 /// typed, cost about three times the client CPU of these few big-endian writes, and the import up to a third more
 /// time when the database shares the machine's cores (<c>tests/bench/copy.sh</c>: 100,000 list rows both ways).
 /// </summary>
-public sealed class PgBinaryRows
+/// Its buffer comes from the shared pool and goes back on dispose: a new 128 KiB array per COPY would land on the large
+/// object heap and cost a full collection every few dozen chunks.
+public sealed class PgBinaryRows : IDisposable
 {
     private static readonly DateOnly PostgresEpoch = new(2000, 1, 1);
     private static readonly byte[] Signature = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
-    private byte[] _buffer = new byte[1 << 17];
+    private byte[] _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 17);
 
     public int Length { get; private set; }
 
@@ -110,9 +112,22 @@ public sealed class PgBinaryRows
 
     private Span<byte> Reserve(int count)
     {
-        if (Length + count > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + count));
+        if (Length + count > _buffer.Length)
+        {
+            var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + count));
+            _buffer.AsSpan(0, Length).CopyTo(larger);
+            System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
         var span = _buffer.AsSpan(Length, count);
         Length += count;
         return span;
+    }
+
+    public void Dispose()
+    {
+        if (_buffer.Length > 0) System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+        Length = 0;
     }
 }

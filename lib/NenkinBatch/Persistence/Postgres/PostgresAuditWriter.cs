@@ -13,7 +13,7 @@ public sealed class PostgresAuditWriter : IAuditWriter
     {
         if (entries.Count == 0) return;
         await using var stream = await ((NpgsqlConnection)connection).BeginRawBinaryCopyAsync($"COPY audit_log ({AuditColumns.Names}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        var rows = new PgBinaryRows();
+        using var rows = new PgBinaryRows();
         rows.Header();
         foreach (var e in entries)
         {

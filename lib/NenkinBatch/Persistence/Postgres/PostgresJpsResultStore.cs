@@ -68,8 +68,15 @@ public sealed class PostgresJpsResultStore : JpsResultStore
         public async ValueTask DisposeAsync()
         {
             // Left without completing (a failure while reading): cancel, so nothing half-written is ever committed.
-            if (!_completed) await stream.CancelAsync();
-            await stream.DisposeAsync();
+            try
+            {
+                if (!_completed) await stream.CancelAsync();
+                await stream.DisposeAsync();
+            }
+            finally
+            {
+                rows.Dispose();
+            }
         }
     }
 }

@@ -15,6 +15,14 @@ public sealed class PostgresJukiStore : JukiStore
 
     protected override object KeysParameter(IReadOnlyCollection<string> keys) => keys.ToArray();
 
+    /// <summary>The index in the schema the connection works in (its search path's first).</summary>
+    protected override async Task<bool> IndexExistsAsync(DbConnection connection, DbTransaction transaction, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT to_regclass(current_schema() || '.' || @name) IS NOT NULL", (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        command.Parameters.AddWithValue("name", name);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     protected override async Task WriteBulkAsync(DbConnection connection, DbTransaction transaction, string m, long runId, JukiWrites writes, CancellationToken cancellationToken)
     {
         var pg = (NpgsqlConnection)connection;
@@ -109,7 +117,7 @@ public sealed class PostgresJukiStore : JukiStore
     private static async Task CopyAsync<T>(NpgsqlConnection connection, string tableAndColumns, IEnumerable<T> rows, short fields, Action<PgBinaryRows, T> encode,
         CancellationToken cancellationToken)
     {
-        var buffer = new PgBinaryRows();
+        using var buffer = new PgBinaryRows();
         NpgsqlRawCopyStream? stream = null;
         try
         {
