@@ -19,9 +19,11 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
 {
     private const int ShownProblems = 20;
     private int _shown;
-    // Where a file's time goes, for the log (--verbose): checking and sealing the rows, reading the store, deciding, writing.
-    // On a first load, the people this run has committed: the only ones the store can know.
-    private HashSet<string>? _written;
+    // Where a file's time goes, for the log (--verbose): checking the rows (and, on a first load, deciding the people met
+    // first), reading the store, deciding the rest, writing.
+    // On a first load, the people of the chunks read so far (only the reading stage touches it): the only ones the store can
+    // know by the time their next chunk is committed. The others are decided while reading, as the store cannot know them.
+    private HashSet<string>? _seen;
     private readonly System.Diagnostics.Stopwatch _prepare = new(), _read = new(), _decide = new(), _write = new(), _total = new();
 
     /// <returns>True when the file is through (now or before).</returns>
@@ -45,7 +47,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         // builds the people's secondary indexes once at its end instead of row by row. Any other run first restores those indexes,
         // in case a first load was stopped before it built them.
         var firstLoad = await context.ReadAsync((connection, ct) => store.IsEmptyAsync(connection, context.Municipality, ct), cancellationToken);
-        if (firstLoad) _written = new(StringComparer.Ordinal);
+        if (firstLoad) _seen = new(StringComparer.Ordinal);
         if (!context.DryRun) await InTransactionAsync(async (connection, transaction, ct) =>
         {
             if (firstLoad) await store.DropFirstLoadIndexesAsync(connection, transaction, ct);
@@ -79,7 +81,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
                 return true;
             }, cancellationToken);
         context.Counts["files_done"]++;
-        context.Log.Debug("{0}: 計 {1:F1} 秒（行の検査と番号の封印 {2:F1}、既存の記録の読込 {3:F1}、反映の判断 {4:F1}、書込 {5:F1}）", input.Name,
+        context.Log.Debug("{0}: 計 {1:F1} 秒（読込側: 行の検査と初出の人の判断 {2:F1}; 反映側: 既存の記録の読込 {3:F1}、判断 {4:F1}、書込 {5:F1}）", input.Name,
             _total.Elapsed.TotalSeconds, _prepare.Elapsed.TotalSeconds, _read.Elapsed.TotalSeconds, _decide.Elapsed.TotalSeconds, _write.Elapsed.TotalSeconds);
         return true;
     }
@@ -103,7 +105,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         return long.TryParse(checkpoint.AsSpan(input.Sha256.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var line) ? line : 0;
     }
 
-    /// <summary>The file's rows in chunks that end between two people, each checked and its 個人番号 digested and sealed.</summary>
+    /// <summary>The file's rows in chunks that end between two people, each checked and its 個人番号 digested.</summary>
     private async IAsyncEnumerable<PreparedChunk> PreparedChunksAsync(JukiChangeReader reader, long skipThrough, bool checkFirst, long fileId, DateOnly followUpsFrom,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -121,8 +123,13 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         if (chunk.Count > 0) yield return Prepare(chunk, fileId, followUpsFrom);
     }
 
-    private sealed record PreparedChunk(List<JukiReadResult> Results, List<RowProblem> Problems, List<IncomingRow> Incoming, List<FollowUp> RejectedFollowUps,
-        long Rejected, long Warnings);
+    /// <param name="Decided">What the rows of the people decided while reading come to (and the refused rows' follow-ups).</param>
+    /// <param name="Deferred">The rows of the people the store may know: decided in the chunk's transaction.</param>
+    private sealed record PreparedChunk(List<JukiReadResult> Results, List<RowProblem> Problems, JukiWrites Decided, RunCounts DecidedCounts,
+        Dictionary<string, List<IncomingRow>> Deferred, long Rejected, long Warnings);
+
+    private PersonSync Sync(RunCounts counts) =>
+        new(context.Municipality, rules, counts, row => protector.Seal(context.Municipality.Value, row.AtenaNumber, row.IndividualNumber!));
 
     private PreparedChunk Prepare(List<JukiReadResult> results, long fileId, DateOnly followUpsFrom)
     {
@@ -151,6 +158,26 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             var digest = row.IndividualNumber is { } number ? protector.Digest(m, number) : null;
             incoming.Add(new IncomingRow(row, digest, null, fileId, row.ProcessedOn >= followUpsFrom, today, Waiting: false));
         }
+
+        var byPerson = new Dictionary<string, List<IncomingRow>>(StringComparer.Ordinal);
+        foreach (var row in incoming) Add(byPerson, row);
+        var decided = new JukiWrites();
+        var decidedCounts = new RunCounts();
+        var deferred = byPerson;
+        if (_seen is not null)
+        {
+            // A first load: a person no earlier chunk had is on file nowhere and waits for nothing, so is decided here, on this
+            // stage's core, while the store takes the chunk before.
+            deferred = new(StringComparer.Ordinal);
+            var sync = Sync(decidedCounts);
+            foreach (var (atena, rows) in byPerson)
+            {
+                if (_seen.Contains(atena)) deferred[atena] = rows;
+                else sync.Apply(atena, null, null, rows, decided);
+            }
+            _seen.UnionWith(byPerson.Keys);
+        }
+        decided.FollowUps.AddRange(rejectedFollowUps);
         foreach (var problem in problems)
         {
             rejectedCsv.Add(problem);
@@ -161,12 +188,12 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             _shown++;
         }
         _prepare.Stop();
-        return new PreparedChunk(results, problems, incoming, rejectedFollowUps, rejected, warnings);
+        return new PreparedChunk(results, problems, decided, decidedCounts, deferred, rejected, warnings);
     }
 
     private async Task CommitAsync(PreparedChunk chunk)
     {
-        var (results, problems, incoming, rejectedFollowUps, rejected, warnings) = chunk;
+        var (results, problems, decided, decidedCounts, deferred, rejected, warnings) = chunk;
 
         await context.CommitChunkAsync(async (connection, transaction, ct) =>
         {
@@ -174,9 +201,10 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             counts["read"] = results.Count;
             counts["rejected"] = rejected;
             counts["warnings"] = warnings;
-            var byPerson = new Dictionary<string, List<IncomingRow>>(StringComparer.Ordinal);
-            foreach (var row in incoming) Add(byPerson, row);
-            var keys = _written is null ? byPerson.Keys.ToList() : byPerson.Keys.Where(_written.Contains).ToList();
+            counts.Add(decidedCounts);
+            // Fresh lists each attempt (a retried chunk starts again): the waiting rows are added to them.
+            var byPerson = deferred.ToDictionary(p => p.Key, p => new List<IncomingRow>(p.Value), StringComparer.Ordinal);
+            var keys = byPerson.Keys.ToList();
             _read.Start();
             var stored = await store.ReadResidentsAsync(connection, transaction, context.Municipality, keys, ct);
             foreach (var waiting in await store.ReadPendingAsync(connection, transaction, context.Municipality, keys, ct))
@@ -190,9 +218,9 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             _read.Stop();
             _decide.Start();
             var writes = new JukiWrites();
-            var sync = new PersonSync(context.Municipality, rules, counts, row => protector.Seal(context.Municipality.Value, row.AtenaNumber, row.IndividualNumber!));
+            writes.Add(decided);
+            var sync = Sync(counts);
             foreach (var (atena, rows) in byPerson) sync.Apply(atena, stored.GetValueOrDefault(atena), histories.GetValueOrDefault(atena), rows, writes);
-            writes.FollowUps.AddRange(rejectedFollowUps);
             _decide.Stop();
             _write.Start();
             await store.WriteAsync(connection, transaction, context.Municipality, context.RunId, context.JobName, context.Clock.GetUtcNow(), writes,
@@ -205,10 +233,6 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             }
             return new ChunkResult(counts, problems);
         }, $"{input.Sha256}:{results[^1].Line.ToString(CultureInfo.InvariantCulture)}");
-        if (_written is not null)
-        {
-            foreach (var row in incoming) _written.Add(row.Row.AtenaNumber);
-        }
         context.Progress.Report(context.Counts["read"], null);
     }
 

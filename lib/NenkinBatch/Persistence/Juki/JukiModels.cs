@@ -152,4 +152,19 @@ public sealed class JukiWrites
     /// <summary>Stored follow-ups of a cancelled change, withdrawn: (宛名番号, 履歴番号).</summary>
     public List<(string AtenaNumber, int HistoryNumber)> Withdrawn { get; } = [];
     public List<AuditEntry> Audit { get; } = [];
+
+    /// <summary>Adds another's writes to these (they are written together, in one transaction).</summary>
+    public void Add(JukiWrites other)
+    {
+        People.AddRange(other.People);
+        Numbers.AddRange(other.Numbers);
+        Addresses.AddRange(other.Addresses);
+        Names.AddRange(other.Names);
+        Cancelled.AddRange(other.Cancelled);
+        PendingAdded.AddRange(other.PendingAdded);
+        PendingRemoved.AddRange(other.PendingRemoved);
+        FollowUps.AddRange(other.FollowUps);
+        Withdrawn.AddRange(other.Withdrawn);
+        Audit.AddRange(other.Audit);
+    }
 }
