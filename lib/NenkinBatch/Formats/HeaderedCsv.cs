@@ -85,8 +85,9 @@ public static class HeaderedCsv
 
     /// <summary>
     /// One column of every record, as bytes, without decoding the other fields: the header is checked as <see cref="ReadAsync"/>
-    /// checks it, and whatever would refuse the file throws here, so a caller that reads it through this first need not check it
-    /// again. A record without the column is skipped.
+    /// checks it, and a quote never closed or a record too long throws here, so a caller that reads it through this first need
+    /// not check it again. It does not check that the bytes are UTF-8: the caller has (<see cref="InputFile.InspectUtf8Async"/>).
+    /// A record without the column is skipped.
     /// </summary>
     public static void ScanColumn(string path, string layoutName, string[] columns, IReadOnlySet<string> optionalColumns, int column, FieldAction onField,
         CancellationToken cancellationToken)

@@ -43,25 +43,20 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         if (known is null && !context.DryRun)
             fileId = await InTransactionAsync((connection, transaction, ct) =>
                 store.AddFileAsync(connection, transaction, context.Municipality, input.Name, input.Sha256, newest, context.RunId, ct), cancellationToken);
-        // A first load (nobody on file, nothing waiting) need not ask the store about a person this run has not written yet, and
-        // builds the people's secondary indexes once at its end instead of row by row. Any other run first restores those indexes,
-        // in case a first load was stopped before it built them.
+        // A first load (nobody on file, nothing waiting) decides a person met in no earlier chunk while reading, and builds the
+        // people's secondary indexes once at its end instead of row by row (the job has restored them before its first file).
         var firstLoad = await context.ReadAsync((connection, ct) => store.IsEmptyAsync(connection, context.Municipality, ct), cancellationToken);
         if (firstLoad) _seen = new(StringComparer.Ordinal);
-        if (!context.DryRun) await InTransactionAsync(async (connection, transaction, ct) =>
-        {
-            if (firstLoad) await store.DropFirstLoadIndexesAsync(connection, transaction, ct);
-            else if (await store.EnsureFirstLoadIndexesAsync(connection, transaction, ct) is > 0 and var built)
-                context.Log.Info("途中で止まった初回の取り込みが残した索引 {0} 個を作り直しました。", built);
-            return true;
-        }, cancellationToken);
+        if (firstLoad && !context.DryRun)
+            await context.CommitBesideAsync((connection, transaction, ct) => store.DropFirstLoadIndexesAsync(connection, transaction, ct));
         var followUpsFrom = newest?.AddDays(-(options.FollowUpWindowDays ?? context.Settings.JukiFollowUpWindowDays)) ?? DateOnly.MinValue;
         var skipThrough = ResumeLine();
         context.Log.Info("{0} を反映します（{1:N0} バイト、最新の処理日 {2:yyyy-MM-dd}{3}）。", input.Name, input.Length, newest,
             skipThrough > 0 ? $"、{skipThrough} 行目まで反映済みのため続きから" : "");
 
         _total.Start();
-        // Two stages on two cores: reading, checking and sealing the next chunk while the store takes this one.
+        // Two stages on two cores: reading and checking the next chunk (on a first load, deciding its new people too) while the
+        // store takes this one.
         await foreach (var batch in ReadAhead.Batches(ct => PreparedChunksAsync(reader, skipThrough, checkFirst: known is not null, fileId, followUpsFrom, ct), 1, 2, cancellationToken))
         {
             foreach (var chunk in batch) await CommitAsync(chunk);
@@ -125,8 +120,9 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
 
     /// <param name="Decided">What the rows of the people decided while reading come to (and the refused rows' follow-ups).</param>
     /// <param name="Deferred">The rows of the people the store may know: decided in the chunk's transaction.</param>
-    private sealed record PreparedChunk(List<JukiReadResult> Results, List<RowProblem> Problems, JukiWrites Decided, RunCounts DecidedCounts,
-        Dictionary<string, List<IncomingRow>> Deferred, long Rejected, long Warnings);
+    /// <param name="Read">How many rows the chunk has; <paramref name="LastLine"/>, the line its checkpoint names.</param>
+    private sealed record PreparedChunk(int Read, long LastLine, List<RowProblem> Problems, JukiWrites Decided, RunCounts DecidedCounts,
+        Dictionary<string, List<IncomingRow>> Deferred, List<FollowUp> RejectedFollowUps, long Rejected, long Warnings);
 
     private PersonSync Sync(RunCounts counts) =>
         new(context.Municipality, rules, counts, row => protector.Seal(context.Municipality.Value, row.AtenaNumber, row.IndividualNumber!));
@@ -173,11 +169,11 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             foreach (var (atena, rows) in byPerson)
             {
                 if (_seen.Contains(atena)) deferred[atena] = rows;
-                else sync.Apply(atena, null, null, rows, decided);
+                // As the chunk's transaction would: an empty stored history for a person a 取消し arrives for, else none.
+                else sync.Apply(atena, null, rows.Exists(r => JukiChangeReasons.IsCancellation(r.Row.ChangeReason)) ? new StoredHistory() : null, rows, decided);
             }
             _seen.UnionWith(byPerson.Keys);
         }
-        decided.FollowUps.AddRange(rejectedFollowUps);
         foreach (var problem in problems)
         {
             rejectedCsv.Add(problem);
@@ -188,17 +184,17 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             _shown++;
         }
         _prepare.Stop();
-        return new PreparedChunk(results, problems, decided, decidedCounts, deferred, rejected, warnings);
+        return new PreparedChunk(results.Count, results[^1].Line, problems, decided, decidedCounts, deferred, rejectedFollowUps, rejected, warnings);
     }
 
     private async Task CommitAsync(PreparedChunk chunk)
     {
-        var (results, problems, decided, decidedCounts, deferred, rejected, warnings) = chunk;
+        var (read, lastLine, problems, decided, decidedCounts, deferred, rejectedFollowUps, rejected, warnings) = chunk;
 
         await context.CommitChunkAsync(async (connection, transaction, ct) =>
         {
             var counts = new RunCounts("read", "applied", "duplicates", "held", "released", "rejected", "warnings", "people_created", "people_updated", "cancelled");
-            counts["read"] = results.Count;
+            counts["read"] = read;
             counts["rejected"] = rejected;
             counts["warnings"] = warnings;
             counts.Add(decidedCounts);
@@ -221,6 +217,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             writes.Add(decided);
             var sync = Sync(counts);
             foreach (var (atena, rows) in byPerson) sync.Apply(atena, stored.GetValueOrDefault(atena), histories.GetValueOrDefault(atena), rows, writes);
+            writes.FollowUps.AddRange(rejectedFollowUps);
             _decide.Stop();
             _write.Start();
             await store.WriteAsync(connection, transaction, context.Municipality, context.RunId, context.JobName, context.Clock.GetUtcNow(), writes,
@@ -232,7 +229,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
                 dryRunFollowUps.AddRange(writes.FollowUps);
             }
             return new ChunkResult(counts, problems);
-        }, $"{input.Sha256}:{results[^1].Line.ToString(CultureInfo.InvariantCulture)}");
+        }, $"{input.Sha256}:{lastLine.ToString(CultureInfo.InvariantCulture)}");
         context.Progress.Report(context.Counts["read"], null);
     }
 

@@ -73,6 +73,13 @@ public sealed class JukiSyncJob(JukiSyncOptions options) : Job
         var rules = new FollowUpRules(context.Codes);
         var rejectedCsv = new RejectedRowsCsv(Path.Combine(context.Settings.LogDirectory, $"juki-sync-rejected-{context.RunId}.csv"));
         var dryRunFollowUps = new List<FollowUp>();
+        // A first load builds the people's secondary indexes at its end; one stopped part way has them back here, before anything else.
+        if (!context.DryRun)
+            await context.CommitBesideAsync(async (connection, transaction, ct) =>
+            {
+                if (await store.EnsureFirstLoadIndexesAsync(connection, transaction, ct) is > 0 and var built)
+                    context.Log.Info("途中で止まった初回の取り込みが残した索引 {0} 個を作り直しました。", built);
+            });
 
         foreach (var file in incoming.Files)
         {

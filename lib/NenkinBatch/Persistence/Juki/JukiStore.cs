@@ -74,7 +74,7 @@ public class JukiStore
     {
         foreach (var (name, _) in FirstLoadIndexes)
         {
-            await using var command = Command(connection, transaction, $"DROP INDEX IF EXISTS {name}");
+            await using var command = Command(connection, transaction, DropIndexSql(name));
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
@@ -97,6 +97,9 @@ public class JukiStore
         }
         return built;
     }
+
+    /// <summary>Drops the index of this name in the schema the job works in (and no other).</summary>
+    protected virtual string DropIndexSql(string name) => $"DROP INDEX IF EXISTS {name}";
 
     protected virtual async Task<bool> IndexExistsAsync(DbConnection connection, DbTransaction transaction, string name, CancellationToken cancellationToken)
     {

@@ -15,13 +15,18 @@ public sealed class PostgresJukiStore : JukiStore
 
     protected override object KeysParameter(IReadOnlyCollection<string> keys) => keys.ToArray();
 
-    /// <summary>The index in the schema the connection works in (its search path's first).</summary>
+    /// <summary>The index in the schema the job works in (the first of its search path): another municipality's is not this one.</summary>
     protected override async Task<bool> IndexExistsAsync(DbConnection connection, DbTransaction transaction, string name, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT to_regclass(current_schema() || '.' || @name) IS NOT NULL", (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = @name)",
+            (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.AddWithValue("name", name);
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    /// <summary>Qualified by the schema the job works in: unqualified, a name gone from it would be looked up further along the search path.</summary>
+    protected override string DropIndexSql(string name) =>
+        $"DO $$ BEGIN EXECUTE format('DROP INDEX IF EXISTS %I.%I', current_schema(), '{name}'); END $$";
 
     protected override async Task WriteBulkAsync(DbConnection connection, DbTransaction transaction, string m, long runId, JukiWrites writes, CancellationToken cancellationToken)
     {

@@ -1,8 +1,8 @@
 -- 市区町村コード and 宛名番号 compare byte by byte, as on SQLite (and as record_key does since 0003). They are digits, so
 -- the order is the same under any collation; only the cost differs: under the database's linguistic collation (C.UTF-8,
 -- ja_JP.UTF-8 …) every btree step on them goes through strcoll, which made the primary keys of the people's tables
--- cost a first load of the 住基 history more than their rows did. Every such column changes at once: a comparison of
--- two columns of different collations could not be decided. The tables are not rewritten; their indexes are rebuilt.
+-- cost a first load of the 住基 history more than their rows did. Every such column changes at once, so that two of
+-- them always compare under one collation. The tables are not rewritten; their indexes are rebuilt.
 DO $$
 DECLARE
     t record;
