@@ -51,7 +51,7 @@ switch (args.FirstOrDefault())
         var input = await NenkinBatch.Formats.InputFile.InspectUtf8Async(args[1], default);
         var inspected = sw.Elapsed.TotalSeconds;
         var reader = new NenkinBatch.Formats.Juki.JukiChangeReader(NenkinBatch.Formats.Layouts.Layout.Resolve("juki-change-csv"), NenkinBatch.Domain.Codes.CodeTables.BuiltIn);
-        await reader.NewestProcessedOnAsync(args[1], default);
+        reader.NewestProcessedOn(args[1], default);
         var newest = sw.Elapsed.TotalSeconds;
         long rows = 0;
         await foreach (var r in reader.ReadAsync(args[1], 0, default)) rows++;

@@ -47,15 +47,11 @@ public sealed class CsvRecords : IAsyncDisposable
     /// <exception cref="InputRejectedException">A quote is never closed, or a record does not end within <see cref="MaxRecordBytes"/>.</exception>
     public bool Read()
     {
-        while (Next())
-        {
-            var fields = new string[_csv.FieldCount];
-            for (var i = 0; i < fields.Length; i++) fields[i] = _encoding.GetString(_csv.GetSpan(i));
-            if (fields.Length == 1 && fields[0].AsSpan().Trim(" \t\u3000\u001a").IsEmpty) continue;
-            Fields = fields;
-            return true;
-        }
-        return false;
+        if (!Skim()) return false;
+        var fields = new string[_csv.FieldCount];
+        for (var i = 0; i < fields.Length; i++) fields[i] = _encoding.GetString(_csv.GetSpan(i));
+        Fields = fields;
+        return true;
     }
 
     /// <summary>
@@ -66,6 +62,7 @@ public sealed class CsvRecords : IAsyncDisposable
     {
         while (Next())
         {
+            // A blank line, or one of blanks and EOF bytes (0x1A), is no record.
             if (_csv.FieldCount == 1 && _encoding.GetString(_csv.GetSpan(0)).AsSpan().Trim(" \t\u3000\u001a").IsEmpty) continue;
             return true;
         }

@@ -67,16 +67,14 @@ public static class HeaderedCsv
         await using var records = new CsvRecords(stream, TextEncodings.Utf8Strict, file);
 
         // Synchronous reads: see JpsResultReader (a pool-thread hop per buffer costs more than the read).
-        if (!records.Read())
-            throw new InputRejectedException(file, "ファイルが空です。", $"{layoutName} の見出し行とデータを含むファイルを指定してください。");
-        var header = records.Fields;
-        var index = HeaderIndex(file, layoutName, header, columns, optionalColumns);
+        var index = ReadHeader(records, file, layoutName, columns, optionalColumns);
+        var headerCount = records.Fields.Length;
 
         while (records.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (records.Line <= skipThroughLine) continue;
-            yield return new HeaderedRecord(records.Line, records.Fields, index, columns, RecordDigest.Of(records.RawRecord), header.Length, records.QuotingProblem);
+            yield return new HeaderedRecord(records.Line, records.Fields, index, columns, RecordDigest.Of(records.RawRecord), headerCount, records.QuotingProblem);
         }
     }
 
@@ -97,9 +95,7 @@ public static class HeaderedCsv
         var records = new CsvRecords(stream, TextEncodings.Utf8Strict, file);
         try
         {
-            if (!records.Read())
-                throw new InputRejectedException(file, "ファイルが空です。", $"{layoutName} の見出し行とデータを含むファイルを指定してください。");
-            var at = HeaderIndex(file, layoutName, records.Fields, columns, optionalColumns)[column];
+            var at = ReadHeader(records, file, layoutName, columns, optionalColumns)[column];
             while (records.Skim())
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -110,6 +106,14 @@ public static class HeaderedCsv
         {
             records.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
+    }
+
+    /// <summary>Reads the header line: where each of <paramref name="columns"/> is in it, or the file refused (empty, not of the layout).</summary>
+    private static int[] ReadHeader(CsvRecords records, string file, string layoutName, string[] columns, IReadOnlySet<string> optionalColumns)
+    {
+        if (!records.Read())
+            throw new InputRejectedException(file, "ファイルが空です。", $"{layoutName} の見出し行とデータを含むファイルを指定してください。");
+        return HeaderIndex(file, layoutName, records.Fields, columns, optionalColumns);
     }
 
     private static int[] HeaderIndex(string file, string layoutName, string[] header, string[] columns, IReadOnlySet<string> optionalColumns)

@@ -12,7 +12,7 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
     public IAsyncEnumerable<JukiReadResult> ReadAsync(string path, long skipThroughLine, CancellationToken cancellationToken) =>
         ReadAsync(path, skipThroughLine, checkFirst: true, cancellationToken);
 
-    /// <param name="checkFirst">False when <see cref="NewestProcessedOnAsync"/> has just read the file through (and checked it).</param>
+    /// <param name="checkFirst">False when <see cref="NewestProcessedOn"/> has just read the file through (and checked it).</param>
     public async IAsyncEnumerable<JukiReadResult> ReadAsync(string path, long skipThroughLine, bool checkFirst,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -28,7 +28,7 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
     /// raises no follow-up. Decodes only that column, but reads the file through as <see cref="ReadAsync"/> would: a file it
     /// refuses is refused here, before anything of it is stored, and the read that follows need not check it first.
     /// </summary>
-    public Task<DateOnly?> NewestProcessedOnAsync(string path, CancellationToken cancellationToken)
+    public DateOnly? NewestProcessedOn(string path, CancellationToken cancellationToken)
     {
         DateOnly? newest = null;
         // All the layout's columns are asked for: a file of another layout is refused here.
@@ -43,7 +43,7 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
             if (text is { Length: 8 } && Domain.CalendarDate.ParseCompact(text) is { Ok: true } parsed && (newest is null || parsed.Value > newest))
                 newest = parsed.Value;
         }, cancellationToken);
-        return Task.FromResult(newest);
+        return newest;
     }
 
     private JukiReadResult Parse(FieldParser p, long line, string file)

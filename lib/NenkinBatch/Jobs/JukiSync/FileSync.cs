@@ -38,11 +38,11 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         }
 
         var reader = new JukiChangeReader(layout, context.Codes);
-        var newest = known?.NewestProcessedOn ?? await reader.NewestProcessedOnAsync(input.Path, cancellationToken);
+        var newest = known?.NewestProcessedOn ?? reader.NewestProcessedOn(input.Path, cancellationToken);
         var fileId = known?.FileId ?? 0;
         if (known is null && !context.DryRun)
-            fileId = await InTransactionAsync((connection, transaction, ct) =>
-                store.AddFileAsync(connection, transaction, context.Municipality, input.Name, input.Sha256, newest, context.RunId, ct), cancellationToken);
+            await context.CommitBesideAsync(async (connection, transaction, ct) =>
+                fileId = await store.AddFileAsync(connection, transaction, context.Municipality, input.Name, input.Sha256, newest, context.RunId, ct));
         // A first load (nobody on file, nothing waiting) decides a person met in no earlier chunk while reading, and builds the
         // people's secondary indexes once at its end instead of row by row (the job has restored them before its first file).
         var firstLoad = await context.ReadAsync((connection, ct) => store.IsEmptyAsync(connection, context.Municipality, ct), cancellationToken);
@@ -64,7 +64,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         }
 
         if (!context.DryRun)
-            await InTransactionAsync(async (connection, transaction, ct) =>
+            await context.CommitBesideAsync(async (connection, transaction, ct) =>
             {
                 if (firstLoad)
                 {
@@ -73,24 +73,12 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
                     context.Log.Debug("{0}: 索引の作成 {1:F1} 秒", input.Name, indexing.Elapsed.TotalSeconds);
                 }
                 await store.CompleteFileAsync(connection, transaction, fileId, context.RunId, ct);
-                return true;
-            }, cancellationToken);
+            });
         context.Counts["files_done"]++;
         context.Log.Debug("{0}: 計 {1:F1} 秒（読込側: 行の検査と初出の人の判断 {2:F1}; 反映側: 既存の記録の読込 {3:F1}、判断 {4:F1}、書込 {5:F1}）", input.Name,
             _total.Elapsed.TotalSeconds, _prepare.Elapsed.TotalSeconds, _read.Elapsed.TotalSeconds, _decide.Elapsed.TotalSeconds, _write.Elapsed.TotalSeconds);
         return true;
     }
-
-    /// <summary>Work outside the chunks, in a transaction of its own (retried as a whole, like every database call of a run).</summary>
-    private Task<T> InTransactionAsync<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, CancellationToken, Task<T>> work,
-        CancellationToken cancellationToken) =>
-        context.ReadAsync(async (connection, ct) =>
-        {
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            var result = await work(connection, transaction, ct);
-            await transaction.CommitAsync(ct);
-            return result;
-        }, cancellationToken);
 
     /// <summary>The last line a failed run committed of this file, from its checkpoint ("digest:line").</summary>
     private long ResumeLine()
@@ -169,8 +157,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             foreach (var (atena, rows) in byPerson)
             {
                 if (_seen.Contains(atena)) deferred[atena] = rows;
-                // As the chunk's transaction would: an empty stored history for a person a 取消し arrives for, else none.
-                else sync.Apply(atena, null, rows.Exists(r => JukiChangeReasons.IsCancellation(r.Row.ChangeReason)) ? new StoredHistory() : null, rows, decided);
+                else sync.Apply(atena, null, null, rows, decided);
             }
             _seen.UnionWith(byPerson.Keys);
         }

@@ -63,16 +63,17 @@ public sealed class PersonSync(MunicipalityCode municipality, FollowUpRules rule
             if (JukiChangeReasons.IsCancellation(row.ChangeReason)) Cancel(atena, h, row.ChangeReason, beforeNumber, changes, addresses, names, newFollowUps, writes);
             changes.Add(new AppliedChange(h, row.ChangeReason, row.ChangedOn));
             // A history row only where the value became different: the place (or name) that held from this change's 異動日.
-            // Without its stored history read, the value on file stands for the latest entry; before any 履歴番号, nothing does.
-            var onFile = history is null && last > 0;
-            var lastPlace = LatestStanding(addresses, onFile ? current?.Place : null);
+            // Without its stored history read (no 取消し among the rows, so no entry is undone here), the value stored before this
+            // run stands for the latest stored entry; for a person stored without any 履歴番号, or not stored, nothing does.
+            var onFile = history is null && beforeNumber > 0;
+            var lastPlace = LatestStanding(addresses, onFile ? before?.Place : null);
             if (lastPlace is null || lastPlace.Value != snapshot.Place)
             {
                 var entry = new HistoryEntry<(string?, string, string?)>(atena, h, row.ChangeReason, row.ChangedOn, snapshot.Place);
                 addresses.Add(entry);
                 writes.Addresses.Add(entry);
             }
-            var lastNames = LatestStanding(names, onFile ? current?.Names : null);
+            var lastNames = LatestStanding(names, onFile ? before?.Names : null);
             if (lastNames is null || lastNames.Value != snapshot.Names)
             {
                 var entry = new HistoryEntry<(string, string, string?)>(atena, h, row.ChangeReason, row.ChangedOn, snapshot.Names);
