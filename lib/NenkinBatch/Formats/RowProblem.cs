@@ -25,8 +25,9 @@ public sealed partial record RowProblem(ProblemSeverity Severity, string File, l
         new(ProblemSeverity.Warning, file, line, field, Masked(field, value), reason);
 
     /// <summary>
-    /// Masks the 個人番号 field whatever it holds, and any 12-digit run in any other field:
-    /// a shifted column must not carry a 個人番号 into an error list.
+    /// Masks the 個人番号 field whatever it holds, and any run of 12 or more digits in any other field: a shifted column
+    /// must not carry a 個人番号 into an error list, nor two of them run together. A value cut short for the list is
+    /// masked before it is cut, so that no 11 of a number's digits survive (the 12th is the check digit).
     /// </summary>
     public static string? Masked(string? field, string? value)
     {
@@ -39,6 +40,6 @@ public sealed partial record RowProblem(ProblemSeverity Severity, string File, l
     public string Describe() =>
         $"{File}{(Line is { } l ? $" {l}行目" : "")}{(Field is null ? "" : $" 項目「{Field}」")}: {Reason}";
 
-    [GeneratedRegex(@"(?<![0-9０-９])[0-9０-９]{12}(?![0-9０-９])")]
+    [GeneratedRegex(@"[0-9０-９]{12,}")]
     private static partial Regex TwelveDigits();
 }

@@ -4,7 +4,11 @@ using NenkinBatch.Formats.Layouts;
 namespace NenkinBatch.Formats.Juki;
 
 /// <summary>Reads the 住基 change extract (layout juki-change-csv). Streams; row order is not trusted here or later.</summary>
-public sealed class JukiChangeReader(Layout layout, CodeTables codes)
+/// <param name="today">
+/// The day of the run: a 処理日 after it cannot be (the register processed the change before it wrote the extract), and
+/// one mistyped decades ahead would make every other row of the file look too old to raise a follow-up.
+/// </param>
+public sealed class JukiChangeReader(Layout layout, CodeTables codes, DateOnly? today = null)
 {
     /// <summary>The fields that hold where a person lives: never shown for a person under 支援措置, not even in a rejected-row list.</summary>
     private static readonly HashSet<string> AddressFields = ["address", "address_suffix", "moved_out_to", "postal_code"];
@@ -20,7 +24,7 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
         var columns = layout.Fields.Select(f => f.Label).ToArray();
         var optional = layout.Fields.Where(f => f.OptionalColumn).Select(f => f.Label).ToHashSet(StringComparer.Ordinal);
         await foreach (var record in HeaderedCsv.ReadAsync(path, layout.Name, columns, optional, skipThroughLine, null, cancellationToken, checkFirst))
-            yield return Parse(record.Parser(layout, codes, file), record.Line, file);
+            yield return Parse(record.Parser(layout, codes, file), record.Line, file, shifted: record.FieldCount != record.ExpectedCount);
     }
 
     /// <summary>
@@ -40,13 +44,24 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
             var text = field.Length == 8 && System.Text.Ascii.IsValid(field)
                 ? System.Text.Encoding.ASCII.GetString(field)
                 : FieldText.Clean(TextEncodings.Utf8Strict.GetString(field));
-            if (text is { Length: 8 } && Domain.CalendarDate.ParseCompact(text) is { Ok: true } parsed && (newest is null || parsed.Value > newest))
+            // A 処理日 after today is refused with its row (Parse), so it is no file's newest.
+            if (text is { Length: 8 } && Domain.CalendarDate.ParseCompact(text) is { Ok: true } parsed && (newest is null || parsed.Value > newest)
+                && !(parsed.Value > today))
                 newest = parsed.Value;
         }, cancellationToken);
         return newest;
     }
 
-    private JukiReadResult Parse(FieldParser p, long line, string file)
+    /// <param name="shifted">The record has another number of fields than the header: its values sit under the wrong columns.</param>
+    /// <summary>The problems with the values of the address fields (住所, 方書, 転出先, 郵便番号) shown as <see cref="DisclosureBlock.Hidden"/>.</summary>
+    public IReadOnlyList<RowProblem> HideAddresses(IReadOnlyList<RowProblem> problems) =>
+        problems.Any(x => x.Field is { } f && _addressLabels.Contains(f) && x.Value is not null)
+            ? problems.Select(x => x.Field is { } f && _addressLabels.Contains(f) && x.Value is not null ? x with { Value = DisclosureBlock.Hidden } : x).ToList()
+            : problems;
+
+    private readonly HashSet<string> _addressLabels = layout.Fields.Where(f => AddressFields.Contains(f.Name)).Select(f => f.Label).ToHashSet(StringComparer.Ordinal);
+
+    private JukiReadResult Parse(FieldParser p, long line, string file, bool shifted)
     {
         var atena = p.AtenaNumber("atena_number");
         var history = p.PositiveInteger("history_number");
@@ -77,13 +92,15 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes)
             p.Problems.Add(RowProblem.Error(file, line, layout.Field("resident_status").Label, s.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 $"住民状態 {codes["residentStatus"].Describe(s.ToString(System.Globalization.CultureInfo.InvariantCulture))} は異動事由 {codes["jukiChangeReason"].Describe(reason)} と矛盾します"
                 + $"（{string.Join("・", required.Select(r => codes["residentStatus"].Describe(r.ToString(System.Globalization.CultureInfo.InvariantCulture))))} のはずです）"));
+        if (processed > today)
+            p.Problems.Add(RowProblem.Error(file, line, layout.Field("processed_on").Label, p.RawValue("processed_on"),
+                $"処理日が今日（{today:yyyy-MM-dd}）より後です。住基の抽出で処理日を確かめてください"));
         var problems = p.ProblemsOrNone;
-        // A person under 支援措置 (raw value: the row may be refused for its very 支援措置 field): no address in any list.
-        if (p.RawValue("disclosure_block") == "1" && problems.Count > 0)
-        {
-            var hidden = layout.Fields.Where(f => AddressFields.Contains(f.Name)).Select(f => f.Label).ToHashSet(StringComparer.Ordinal);
-            problems = problems.Select(x => x.Field is { } f && hidden.Contains(f) && x.Value is not null ? x with { Value = DisclosureBlock.Hidden } : x).ToList();
-        }
+        // Values under the wrong columns may be anyone's address, or a 支援措置 person's: the row's problems show none.
+        if (shifted && problems.Count > 0) problems = problems.Select(x => x with { Value = null }).ToList();
+        // Unless the row says plainly that its person has no 支援措置 (raw value: the row may be refused for its very 支援措置
+        // field), no address in any list. A person under 支援措置 on file is hidden by the sync, which knows them.
+        else if (p.RawValue("disclosure_block") != "0") problems = HideAddresses(problems);
         if (p.HasErrors) return new JukiReadResult(line, null, problems, atena);
         return new JukiReadResult(line, new JukiChangeRow(line, atena!, history!.Value, reason!, changed!.Value, notified, processed!.Value, household!, relationship,
             name!, kana!, commonName, birth!.Value, sex!.Value, kind!.Value, status!.Value, postal, address!, suffix, became, movedTo, removed, number, block == 1, nationality,

@@ -51,7 +51,7 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
         // A value in UTF-16 is at least as long as in characters: counting is needed only past the limit.
         if (value.Length > field.MaxLength && value.EnumerateRunes().Count() is var length && length > field.MaxLength)
         {
-            Fail<string>(field, Shortened(value, field.MaxLength), $"{field.Label}が {length:N0} 文字あり、最大の {field.MaxLength} 文字を超えています");
+            Fail<string>(field, Shortened(RowProblem.Masked(field.Label, value)!, field.MaxLength), $"{field.Label}が {length:N0} 文字あり、最大の {field.MaxLength} 文字を超えています");
             return false;
         }
         return true;

@@ -24,6 +24,8 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
     // On a first load, the people of the chunks read so far (only the reading stage touches it): the only ones the store can
     // know by the time their next chunk is committed. The others are decided while reading, as the store cannot know them.
     private HashSet<string>? _seen;
+    // The people a row of this file has put under 支援措置 so far (perhaps not yet stored): their refused rows show no address.
+    private readonly HashSet<string> _blockedInFile = new(StringComparer.Ordinal);
     private readonly System.Diagnostics.Stopwatch _prepare = new(), _read = new(), _decide = new(), _write = new(), _total = new();
 
     /// <returns>True when the file is through (now or before).</returns>
@@ -37,7 +39,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             return true;
         }
 
-        var reader = new JukiChangeReader(layout, context.Codes);
+        var reader = new JukiChangeReader(layout, context.Codes, today);
         var newest = known?.NewestProcessedOn ?? reader.NewestProcessedOn(input.Path, cancellationToken);
         var fileId = known?.FileId ?? 0;
         if (known is null && !context.DryRun)
@@ -98,12 +100,34 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             // A chunk ends only between two people, so a person's rows that the file keeps together are applied together.
             if (chunk.Count >= context.Settings.ChunkSize && chunk[^1].AtenaNumber != result.AtenaNumber)
             {
+                await HideBlockedAddressesAsync(reader, chunk, cancellationToken);
                 yield return Prepare(chunk, fileId, followUpsFrom);
                 chunk = new List<JukiReadResult>(context.Settings.ChunkSize);
             }
             chunk.Add(result);
         }
-        if (chunk.Count > 0) yield return Prepare(chunk, fileId, followUpsFrom);
+        if (chunk.Count > 0)
+        {
+            await HideBlockedAddressesAsync(reader, chunk, cancellationToken);
+            yield return Prepare(chunk, fileId, followUpsFrom);
+        }
+    }
+
+    /// <summary>
+    /// The problems of a row whose person is under 支援措置 show no address, whatever the row's own 支援措置 field holds (the
+    /// reader hides them when it reads 1, or anything but 0): the people set so on file, or by a row of this file read so far.
+    /// </summary>
+    private async Task HideBlockedAddressesAsync(JukiChangeReader reader, List<JukiReadResult> chunk, CancellationToken cancellationToken)
+    {
+        foreach (var result in chunk)
+            if (result.Row is { DisclosureBlock: true } row) _blockedInFile.Add(row.AtenaNumber);
+        var shown = chunk.Where(r => r.AtenaNumber is not null && r.Problems.Any(p => p.Value is not null)).Select(r => r.AtenaNumber!).ToHashSet(StringComparer.Ordinal);
+        if (shown.Count == 0) return;
+        var blocked = await context.ReadAsync((connection, ct) => store.ReadBlockedAsync(connection, context.Municipality, shown, ct), cancellationToken);
+        blocked.UnionWith(_blockedInFile);
+        for (var i = 0; i < chunk.Count; i++)
+            if (chunk[i].AtenaNumber is { } atena && blocked.Contains(atena))
+                chunk[i] = chunk[i] with { Problems = reader.HideAddresses(chunk[i].Problems) };
     }
 
     /// <param name="Decided">What the rows of the people decided while reading come to (and the refused rows' follow-ups).</param>

@@ -152,6 +152,19 @@ public class JukiStore
         return found;
     }
 
+    /// <summary>Those of the keys' people who are under 支援措置 on file.</summary>
+    public async Task<HashSet<string>> ReadBlockedAsync(DbConnection connection, MunicipalityCode municipality, IReadOnlyCollection<string> keys,
+        CancellationToken cancellationToken)
+    {
+        var blocked = new HashSet<string>(StringComparer.Ordinal);
+        if (keys.Count == 0) return blocked;
+        await using var command = Command(connection, null, $"SELECT atena_number FROM person WHERE municipality_code = @m AND disclosure_block = @blocked AND {KeyFilter("atena_number")}",
+            ("m", municipality.Value), ("blocked", true), ("keys", KeysParameter(keys)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) blocked.Add(reader.GetString(0));
+        return blocked;
+    }
+
     /// <summary>The rows of the keys' people waiting for an earlier 履歴番号.</summary>
     public async Task<List<PendingRow>> ReadPendingAsync(DbConnection connection, DbTransaction transaction, MunicipalityCode municipality,
         IReadOnlyCollection<string> keys, CancellationToken cancellationToken)

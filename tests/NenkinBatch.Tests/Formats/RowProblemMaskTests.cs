@@ -1,0 +1,39 @@
+using System.Text.RegularExpressions;
+using NenkinBatch.Domain.Codes;
+using NenkinBatch.Formats;
+using NenkinBatch.Formats.Layouts;
+
+namespace NenkinBatch.Tests.Formats;
+
+/// <summary>No 個人番号 reaches an error list through a value shown with a problem, whatever field holds it and however long.</summary>
+public class RowProblemMaskTests
+{
+    [Theory]
+    [InlineData("100012749591")]
+    [InlineData("100012749591100012749592")]
+    [InlineData("番号100012749591です")]
+    [InlineData("１０００１２７４９５９１")]
+    public void Masked_HidesEveryRunOfTwelveOrMoreDigits(string value) =>
+        RowProblem.Masked("氏名", value)!.ShouldNotMatch("[0-9０-９]{4}");
+
+    [Fact]
+    public void Masked_LeavesShorterNumbersAsTheyAre() =>
+        RowProblem.Masked("郵便番号", "12345678901").ShouldBe("12345678901");
+
+    [Fact]
+    public void AnOverlongValue_IsMaskedBeforeItIsCutForTheList()
+    {
+        // A 個人番号 shifted into a one-character field: cut to a few characters first, eleven of its digits would be left.
+        var layout = Layout.Resolve("juki-change-csv");
+        var values = new string?[layout.Fields.Count];
+        values[layout.IndexOf("disclosure_block")] = "100012749591";
+        var parser = new FieldParser(layout, CodeTables.BuiltIn, "f.csv", 2).With(values);
+
+        parser.CodeNumber("disclosure_block");
+
+        var problem = parser.Problems.ShouldHaveSingleItem();
+        problem.Field.ShouldBe(layout.Field("disclosure_block").Label);
+        problem.Value.ShouldNotBeNull();
+        Regex.IsMatch(problem.Value, "[0-9]{2}").ShouldBeFalse(problem.Value);
+    }
+}
