@@ -169,6 +169,23 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
 
         var byPerson = new Dictionary<string, List<IncomingRow>>(StringComparer.Ordinal);
         foreach (var row in incoming) Add(byPerson, row);
+        // One person's 履歴番号 twice, with different contents: the register sent one change two ways. The later line is
+        // applied and the other refused and listed, so that a clerk checks which is right (an exact repeat is a duplicate).
+        foreach (var rows in byPerson.Values)
+        {
+            if (!HasRepeatedHistoryNumber(rows)) continue;
+            foreach (var other in rows.Where(r => rows.Any(k => k.Row.HistoryNumber == r.Row.HistoryNumber && k.Row.Line > r.Row.Line && !SameContent(k, r))).ToList())
+            {
+                var kept = rows.Where(k => k.Row.HistoryNumber == other.Row.HistoryNumber).MaxBy(k => k.Row.Line)!;
+                var reason = $"同じ宛名番号・履歴番号の行が {kept.Row.Line} 行目にもあり、内容が違います。{kept.Row.Line} 行目を反映し、この行は反映しません";
+                var h = other.Row.HistoryNumber.ToString(CultureInfo.InvariantCulture);
+                problems.Add(RowProblem.Error(input.Name, other.Row.Line, layout.Field("history_number").Label, h, reason));
+                rejected++;
+                rejectedFollowUps.Add(FollowUpRules.ForRejectedRow(input.Sha256, input.Name, other.Row.Line, other.Row.AtenaNumber,
+                    $"{layout.Field("history_number").Label}: {reason}", today));
+                rows.Remove(other);
+            }
+        }
         var decided = new JukiWrites();
         var decidedCounts = new RunCounts();
         var deferred = byPerson;
@@ -243,6 +260,19 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         }, $"{input.Sha256}:{lastLine.ToString(CultureInfo.InvariantCulture)}");
         context.Progress.Report(context.Counts["read"], null);
     }
+
+    private static bool HasRepeatedHistoryNumber(List<IncomingRow> rows)
+    {
+        for (var i = 1; i < rows.Count; i++)
+            for (var j = 0; j < i; j++)
+                if (rows[i].Row.HistoryNumber == rows[j].Row.HistoryNumber) return true;
+        return false;
+    }
+
+    /// <summary>Whether two rows say the same: every field but the line, and the same 個人番号 (by digest).</summary>
+    private static bool SameContent(IncomingRow a, IncomingRow b) =>
+        a.Row with { Line = 0, IndividualNumber = null } == b.Row with { Line = 0, IndividualNumber = null }
+        && (a.NumberDigest ?? []).AsSpan().SequenceEqual(b.NumberDigest ?? []);
 
     private static void Add(Dictionary<string, List<IncomingRow>> byPerson, IncomingRow row)
     {
