@@ -52,7 +52,6 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes, DateOnly? 
         return newest;
     }
 
-    /// <param name="shifted">The record has another number of fields than the header: its values sit under the wrong columns.</param>
     /// <summary>The problems with the values of the address fields (住所, 方書, 転出先, 郵便番号) shown as <see cref="DisclosureBlock.Hidden"/>.</summary>
     public IReadOnlyList<RowProblem> HideAddresses(IReadOnlyList<RowProblem> problems) =>
         problems.Any(x => x.Field is { } f && _addressLabels.Contains(f) && x.Value is not null)
@@ -61,6 +60,7 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes, DateOnly? 
 
     private readonly HashSet<string> _addressLabels = layout.Fields.Where(f => AddressFields.Contains(f.Name)).Select(f => f.Label).ToHashSet(StringComparer.Ordinal);
 
+    /// <param name="shifted">The record has another number of fields than the header: its values sit under the wrong columns.</param>
     private JukiReadResult Parse(FieldParser p, long line, string file, bool shifted)
     {
         var atena = p.AtenaNumber("atena_number");

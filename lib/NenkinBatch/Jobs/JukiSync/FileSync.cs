@@ -174,16 +174,18 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         foreach (var rows in byPerson.Values)
         {
             if (!HasRepeatedHistoryNumber(rows)) continue;
-            foreach (var other in rows.Where(r => rows.Any(k => k.Row.HistoryNumber == r.Row.HistoryNumber && k.Row.Line > r.Row.Line && !SameContent(k, r))).ToList())
+            foreach (var same in rows.GroupBy(r => r.Row.HistoryNumber).Where(g => g.Skip(1).Any()).ToList())
             {
-                var kept = rows.Where(k => k.Row.HistoryNumber == other.Row.HistoryNumber).MaxBy(k => k.Row.Line)!;
-                var reason = $"同じ宛名番号・履歴番号の行が {kept.Row.Line} 行目にもあり、内容が違います。{kept.Row.Line} 行目を反映し、この行は反映しません";
-                var h = other.Row.HistoryNumber.ToString(CultureInfo.InvariantCulture);
-                problems.Add(RowProblem.Error(input.Name, other.Row.Line, layout.Field("history_number").Label, h, reason));
-                rejected++;
-                rejectedFollowUps.Add(FollowUpRules.ForRejectedRow(input.Sha256, input.Name, other.Row.Line, other.Row.AtenaNumber,
-                    $"{layout.Field("history_number").Label}: {reason}", today));
-                rows.Remove(other);
+                var kept = same.MaxBy(r => r.Row.Line)!;
+                foreach (var other in same.Where(r => !ReferenceEquals(r, kept) && !SameContent(r, kept)))
+                {
+                    var reason = $"同じ宛名番号・履歴番号の行が {kept.Row.Line} 行目にもあり、内容が違います。{kept.Row.Line} 行目を反映し、この行は反映しません";
+                    problems.Add(RowProblem.Error(input.Name, other.Row.Line, layout.Field("history_number").Label, same.Key.ToString(CultureInfo.InvariantCulture), reason));
+                    rejected++;
+                    rejectedFollowUps.Add(FollowUpRules.ForRejectedRow(input.Sha256, input.Name, other.Row.Line, other.Row.AtenaNumber,
+                        $"{layout.Field("history_number").Label}: {reason}", today));
+                    rows.Remove(other);
+                }
             }
         }
         var decided = new JukiWrites();

@@ -22,20 +22,28 @@ public class ConflictingRowsTests
             .Row(8, 1, "10")
             .Row(8, 3, "30", ("address", "千葉県千葉市中央区丙３番"))   // line 7: refused
             .Row(8, 3, "30", ("address", "千葉県千葉市中央区丁４番"))   // line 8: waits for 履歴番号 2
+            .Row(9, 1, "10")
+            .Row(9, 2, "30", ("address", "千葉県千葉市中央区甲１番"))   // line 10: as line 12, a duplicate (not refused)
+            .Row(9, 2, "30", ("address", "千葉県千葉市中央区乙２番"))   // line 11: refused
+            .Row(9, 2, "30", ("address", "千葉県千葉市中央区甲１番"))   // line 12: applied
             .Write(Path.Combine(database.Directory, "conflict.csv"));
 
         var (run, counts) = await JukiSyncJobTests.SyncAsync(database, [file]);
 
         run.ExitCode.ShouldBe((int)ExitCode.CompletedWithRowErrors, run.Error);
-        (counts["rejected"], counts["duplicates"], counts["held"]).ShouldBe((2L, 1L, 1L));
+        (counts["rejected"], counts["duplicates"], counts["held"]).ShouldBe((3L, 2L, 1L));
         (await database.RowsAsync($"SELECT juki_history_number, address FROM person WHERE atena_number = '{JukiRows.Atena(7)}'"))
             .ShouldBe(["2|千葉県千葉市中央区乙２番"]);
+        (await database.RowsAsync($"SELECT juki_history_number, address FROM person WHERE atena_number = '{JukiRows.Atena(9)}'"))
+            .ShouldBe(["2|千葉県千葉市中央区甲１番"]);
         (await database.RowsAsync($"SELECT history_number, line_number FROM juki_pending WHERE atena_number = '{JukiRows.Atena(8)}'")).ShouldBe(["3|8"]);
         var problems = await database.RowsAsync("SELECT line_number, field, reason FROM run_problem ORDER BY line_number");
-        problems.Count.ShouldBe(2);
+        problems.Count.ShouldBe(3);
         problems[0].ShouldStartWith("3|履歴番号|");
         problems[0].ShouldContain("5 行目");
         problems[1].ShouldStartWith("7|履歴番号|");
-        (await database.RowsAsync("SELECT kind, line_number FROM follow_up WHERE kind = 'rejected-row' ORDER BY line_number")).ShouldBe(["rejected-row|3", "rejected-row|7"]);
+        problems[2].ShouldStartWith("11|履歴番号|");
+        problems[2].ShouldContain("12 行目");
+        (await database.RowsAsync("SELECT kind, line_number FROM follow_up WHERE kind = 'rejected-row' ORDER BY line_number")).ShouldBe(["rejected-row|3", "rejected-row|7", "rejected-row|11"]);
     }
 }
