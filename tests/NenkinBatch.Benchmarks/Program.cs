@@ -51,11 +51,11 @@ switch (args.FirstOrDefault())
         var input = await NenkinBatch.Formats.InputFile.InspectUtf8Async(args[1], default);
         var inspected = sw.Elapsed.TotalSeconds;
         var reader = new NenkinBatch.Formats.Juki.JukiChangeReader(NenkinBatch.Formats.Layouts.Layout.Resolve("juki-change-csv"), NenkinBatch.Domain.Codes.CodeTables.BuiltIn);
-        reader.NewestProcessedOn(args[1], default);
+        reader.Survey(args[1], "121002", default);
         var newest = sw.Elapsed.TotalSeconds;
         long rows = 0;
         await foreach (var r in reader.ReadAsync(args[1], 0, default)) rows++;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read-juki rows={rows:N0} inspect={inspected:F2} s newest={newest - inspected:F2} s read={sw.Elapsed.TotalSeconds - newest:F2} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"read-juki rows={rows:N0} inspect={inspected:F2} s survey={newest - inspected:F2} s read={sw.Elapsed.TotalSeconds - newest:F2} s"));
         return 0;
     }
     case "read-jps" when args.Length == 2:

@@ -82,25 +82,32 @@ public static class HeaderedCsv
     public delegate void FieldAction(ReadOnlySpan<byte> field);
 
     /// <summary>
-    /// One column of every record, as bytes, without decoding the other fields: the header is checked as <see cref="ReadAsync"/>
+    /// Some columns of every record, as bytes, without decoding the other fields: the header is checked as <see cref="ReadAsync"/>
     /// checks it, and a quote never closed or a record too long throws here, so a caller that reads it through this first need
     /// not check it again. It does not check that the bytes are UTF-8: the caller has (<see cref="InputFile.InspectUtf8Async"/>).
-    /// A record without the column is skipped.
+    /// A record without a column is not given to that column's action.
     /// </summary>
-    public static void ScanColumn(string path, string layoutName, string[] columns, IReadOnlySet<string> optionalColumns, int column, FieldAction onField,
-        CancellationToken cancellationToken)
+    /// <param name="scans">Each column (its place in <paramref name="columns"/>) and what to do with its field.</param>
+    /// <returns>How many records the file has.</returns>
+    public static long ScanColumns(string path, string layoutName, string[] columns, IReadOnlySet<string> optionalColumns,
+        (int Column, FieldAction OnField)[] scans, CancellationToken cancellationToken)
     {
         var file = InputFile.DisplayName(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
         var records = new CsvRecords(stream, TextEncodings.Utf8Strict, file);
         try
         {
-            var at = ReadHeader(records, file, layoutName, columns, optionalColumns)[column];
+            var header = ReadHeader(records, file, layoutName, columns, optionalColumns);
+            var at = scans.Select(s => header[s.Column]).ToArray();
+            var count = 0L;
             while (records.Skim())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if ((uint)at < (uint)records.FieldCount) onField(records.RawField(at));
+                count++;
+                for (var i = 0; i < at.Length; i++)
+                    if ((uint)at[i] < (uint)records.FieldCount) scans[i].OnField(records.RawField(at[i]));
             }
+            return count;
         }
         finally
         {

@@ -28,28 +28,42 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes, DateOnly? 
     }
 
     /// <summary>
-    /// The newest 処理日 of the file's rows (null when none can be read): a change far older than that is history, not news, and
-    /// raises no follow-up. Decodes only that column, but reads the file through as <see cref="ReadAsync"/> would: a file it
-    /// refuses is refused here, before anything of it is stored, and the read that follows need not check it first.
+    /// What a file says of itself before any of it is stored: the newest 処理日 of its rows (null when none can be read; a change
+    /// far older than that is history, not news, and raises no follow-up), and how many of its rows carry another 市区町村コード
+    /// than <paramref name="municipality"/>. Decodes only those two columns, but reads the file through as <see cref="ReadAsync"/>
+    /// would: a file it refuses is refused here, before anything of it is stored, and the read that follows need not check it first.
     /// </summary>
-    public DateOnly? NewestProcessedOn(string path, CancellationToken cancellationToken)
+    public JukiFileSurvey Survey(string path, string municipality, CancellationToken cancellationToken)
     {
         DateOnly? newest = null;
+        long other = 0;
+        string? otherCode = null;
+        var ours = System.Text.Encoding.ASCII.GetBytes(municipality);
         // All the layout's columns are asked for: a file of another layout is refused here.
         var columns = layout.Fields.Select(f => f.Label).ToArray();
         var optional = layout.Fields.Where(f => f.OptionalColumn).Select(f => f.Label).ToHashSet(StringComparer.Ordinal);
-        HeaderedCsv.ScanColumn(path, layout.Name, columns, optional, layout.IndexOf("processed_on"), field =>
-        {
-            // Eight ASCII digits are their own cleaned text; anything else is decoded and cleaned as every field is.
-            var text = field.Length == 8 && System.Text.Ascii.IsValid(field)
-                ? System.Text.Encoding.ASCII.GetString(field)
-                : FieldText.Clean(TextEncodings.Utf8Strict.GetString(field));
-            // A 処理日 after today is refused with its row (Parse), so it is no file's newest.
-            if (text is { Length: 8 } && Domain.CalendarDate.ParseCompact(text) is { Ok: true } parsed && (newest is null || parsed.Value > newest)
-                && !(parsed.Value > today))
-                newest = parsed.Value;
-        }, cancellationToken);
-        return newest;
+        var rows = HeaderedCsv.ScanColumns(path, layout.Name, columns, optional,
+        [
+            (layout.IndexOf("processed_on"), field =>
+            {
+                // A 処理日 after today is refused with its row (Parse), so it is no file's newest.
+                if (Text(field) is { Length: 8 } text && Domain.CalendarDate.ParseCompact(text) is { Ok: true } parsed && (newest is null || parsed.Value > newest)
+                    && !(parsed.Value > today))
+                    newest = parsed.Value;
+            }),
+            (layout.IndexOf("municipality_code"), field =>
+            {
+                if (field.SequenceEqual(ours) || Text(field) is not { } code || code == municipality) return;
+                other++;
+                otherCode ??= code.Length <= 6 ? code : code[..6] + "…";
+            }),
+        ], cancellationToken);
+        return new JukiFileSurvey(newest, rows, other, otherCode);
+
+        // Eight ASCII digits are their own cleaned text; anything else is decoded and cleaned as every field is.
+        static string? Text(ReadOnlySpan<byte> field) => field.Length == 8 && System.Text.Ascii.IsValid(field)
+            ? System.Text.Encoding.ASCII.GetString(field)
+            : FieldText.Clean(TextEncodings.Utf8Strict.GetString(field));
     }
 
     /// <summary>The problems with the values of the address fields (住所, 方書, 転出先, 郵便番号) shown as <see cref="DisclosureBlock.Hidden"/>.</summary>
@@ -107,3 +121,7 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes, DateOnly? 
             municipality), problems, atena);
     }
 }
+
+/// <summary>What a 住基 file says of itself before any of it is stored (<see cref="JukiChangeReader.Survey"/>).</summary>
+/// <param name="OtherMunicipality">The first other 市区町村コード met, for the message (a code, not personal data).</param>
+public sealed record JukiFileSurvey(DateOnly? NewestProcessedOn, long Rows, long OtherMunicipalityRows, string? OtherMunicipality);

@@ -40,7 +40,13 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         }
 
         var reader = new JukiChangeReader(layout, context.Codes, today);
-        var newest = known?.NewestProcessedOn ?? reader.NewestProcessedOn(input.Path, cancellationToken);
+        var survey = known is null ? reader.Survey(input.Path, context.Municipality.Value, cancellationToken) : null;
+        // A file of another 市区町村 through and through is the wrong file, not a file of bad rows: refused whole, nothing stored,
+        // rather than a follow-up for each of its rows.
+        if (survey is { Rows: > 0 } && survey.OtherMunicipalityRows == survey.Rows)
+            throw new InputRejectedException(input.Name, $"どの行（{survey.Rows:N0} 行）も別の市区町村（{survey.OtherMunicipality}）の行です。",
+                $"この市区町村（{context.Municipality.Value}）の住基ファイルか確かめてください。");
+        var newest = known?.NewestProcessedOn ?? survey?.NewestProcessedOn;
         var fileId = known?.FileId ?? 0;
         if (known is null && !context.DryRun)
             await context.CommitBesideAsync(async (connection, transaction, ct) =>
@@ -53,7 +59,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             await context.CommitBesideAsync((connection, transaction, ct) => store.DropFirstLoadIndexesAsync(connection, transaction, ct));
         var followUpsFrom = newest?.AddDays(-(options.FollowUpWindowDays ?? context.Settings.JukiFollowUpWindowDays)) ?? DateOnly.MinValue;
         var skipThrough = ResumeLine();
-        context.Log.Info("{0} を反映します（{1:N0} バイト、最新の処理日 {2:yyyy-MM-dd}{3}）。", input.Name, input.Length, newest,
+        context.Log.Info("{0} を反映します（{1:N0} バイト、最新の処理日 {2}{3}）。", input.Name, input.Length, newest?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "なし",
             skipThrough > 0 ? $"、{skipThrough} 行目まで反映済みのため続きから" : "");
 
         _total.Start();
