@@ -36,4 +36,26 @@ public class RowProblemMaskTests
         problem.Value.ShouldNotBeNull();
         Regex.IsMatch(problem.Value, "[0-9]{2}").ShouldBeFalse(problem.Value);
     }
+
+    [Fact]
+    public void AVariationSelector_CountsWithItsCharacter_AndIsNeverCutFromIt()
+    {
+        // 葛 with an ideographic variation selector (文字情報基盤): two code points, one character on paper.
+        const string kuzu = "葛\U000E0100";
+        var layout = Layout.Resolve("juki-change-csv");
+        var max = layout.Field("name").MaxLength;
+        FieldParser Parse(string name)
+        {
+            var values = new string?[layout.Fields.Count];
+            values[layout.IndexOf("name")] = name;
+            var parser = new FieldParser(layout, CodeTables.BuiltIn, "f.csv", 2).With(values);
+            parser.Text("name");
+            return parser;
+        }
+
+        Parse(string.Concat(Enumerable.Repeat(kuzu, max))).Problems.ShouldBeEmpty();
+        var over = Parse(string.Concat(Enumerable.Repeat(kuzu, max + 1))).Problems.ShouldHaveSingleItem();
+        over.Reason.ShouldContain($"{max + 1:N0} 文字");
+        over.Value!.ShouldEndWith("\U000E0100…");
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Globalization;
 using NenkinBatch.Domain;
 using NenkinBatch.Domain.Codes;
@@ -49,7 +50,7 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
             return false;
         }
         // A value in UTF-16 is at least as long as in characters: counting is needed only past the limit.
-        if (value.Length > field.MaxLength && value.EnumerateRunes().Count() is var length && length > field.MaxLength)
+        if (value.Length > field.MaxLength && Characters(value) is var length && length > field.MaxLength)
         {
             Fail<string>(field, Shortened(RowProblem.Masked(field.Label, value)!, field.MaxLength), $"{field.Label}が {length:N0} 文字あり、最大の {field.MaxLength} 文字を超えています");
             return false;
@@ -57,11 +58,27 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
         return true;
     }
 
-    /// <summary>An overlong value for the error list: its first characters, not megabytes of them.</summary>
+    /// <summary>
+    /// The characters a value has as a reader sees them: code points, a variation selector counted with the character it
+    /// selects a glyph of (文字情報基盤 names write 葛󠄀 as two code points, one character).
+    /// </summary>
+    private static int Characters(string value)
+    {
+        var count = 0;
+        foreach (var rune in value.EnumerateRunes())
+            if (!IsVariationSelector(rune)) count++;
+        return count;
+    }
+
+    private static bool IsVariationSelector(Rune rune) => rune.Value is (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF);
+
+    /// <summary>An overlong value for the error list: its first characters, not megabytes of them, none cut from its selector.</summary>
     private static string Shortened(string value, int maxLength)
     {
         var cut = Math.Min(value.Length, maxLength + 10);
         if (cut < value.Length && char.IsHighSurrogate(value[cut - 1])) cut--;
+        while (cut < value.Length && Rune.DecodeFromUtf16(value.AsSpan(cut), out var next, out var width) == System.Buffers.OperationStatus.Done && IsVariationSelector(next))
+            cut += width;
         return cut < value.Length ? value[..cut] + "…" : value;
     }
 
