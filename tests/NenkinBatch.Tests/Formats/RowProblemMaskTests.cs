@@ -57,5 +57,9 @@ public class RowProblemMaskTests
         var over = Parse(string.Concat(Enumerable.Repeat(kuzu, max + 1))).Problems.ShouldHaveSingleItem();
         over.Reason.ShouldContain($"{max + 1:N0} 文字");
         over.Value!.ShouldEndWith("\U000E0100…");
+        // One selector a character: selectors alone, or piled on one character, count each, and the list shows a few.
+        Parse(new string('\uFE00', max + 1)).Problems.ShouldHaveSingleItem();
+        var piled = Parse("葛" + new string('\uFE00', 100_000)).Problems.ShouldHaveSingleItem();
+        piled.Value!.Length.ShouldBeLessThan(max + 20);
     }
 }

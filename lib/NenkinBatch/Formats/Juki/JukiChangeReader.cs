@@ -16,7 +16,7 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes, DateOnly? 
     public IAsyncEnumerable<JukiReadResult> ReadAsync(string path, long skipThroughLine, CancellationToken cancellationToken) =>
         ReadAsync(path, skipThroughLine, checkFirst: true, cancellationToken);
 
-    /// <param name="checkFirst">False when <see cref="NewestProcessedOn"/> has just read the file through (and checked it).</param>
+    /// <param name="checkFirst">False when <see cref="Survey"/> has just read the file through (and checked it).</param>
     public async IAsyncEnumerable<JukiReadResult> ReadAsync(string path, long skipThroughLine, bool checkFirst,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -29,15 +29,18 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes, DateOnly? 
 
     /// <summary>
     /// What a file says of itself before any of it is stored: the newest 処理日 of its rows (null when none can be read; a change
-    /// far older than that is history, not news, and raises no follow-up), and how many of its rows carry another 市区町村コード
-    /// than <paramref name="municipality"/>. Decodes only those two columns, but reads the file through as <see cref="ReadAsync"/>
-    /// would: a file it refuses is refused here, before anything of it is stored, and the read that follows need not check it first.
+    /// far older than that is history, not news, and raises no follow-up); how many of its rows carry a 市区町村コード other than
+    /// <paramref name="municipality"/>; and the people whose 支援措置 some row sets or leaves unreadable, whose refused rows show no
+    /// address. Decodes only those columns, but reads the file through as <see cref="ReadAsync"/> would: a file it refuses is
+    /// refused here, before anything of it is stored, and the read that follows need not check it first.
     /// </summary>
     public JukiFileSurvey Survey(string path, string municipality, CancellationToken cancellationToken)
     {
         DateOnly? newest = null;
         long other = 0;
         string? otherCode = null;
+        var flagged = new HashSet<string>(StringComparer.Ordinal);
+        var mayBeBlocked = false;
         var ours = System.Text.Encoding.ASCII.GetBytes(municipality);
         // All the layout's columns are asked for: a file of another layout is refused here.
         var columns = layout.Fields.Select(f => f.Label).ToArray();
@@ -53,12 +56,20 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes, DateOnly? 
             }),
             (layout.IndexOf("municipality_code"), field =>
             {
-                if (field.SequenceEqual(ours) || Text(field) is not { } code || code == municipality) return;
+                // Only a valid code counts as another 市区町村's (and is named): anything else is a bad value, not the wrong file.
+                if (field.SequenceEqual(ours) || Domain.MunicipalityCode.Parse(Text(field)) is not { Ok: true } parsed || parsed.Value.Value == municipality) return;
                 other++;
-                otherCode ??= code.Length <= 6 ? code : code[..6] + "…";
+                otherCode ??= parsed.Value.Value;
+            }),
+            // The 宛名番号 after the 支援措置 of the same record (the scans run in this order).
+            (layout.IndexOf("disclosure_block"), field => mayBeBlocked = !(field.Length == 1 && field[0] == (byte)'0')),
+            (layout.IndexOf("atena_number"), field =>
+            {
+                if (mayBeBlocked && Text(field) is { } atena) flagged.Add(atena);
+                mayBeBlocked = false;
             }),
         ], cancellationToken);
-        return new JukiFileSurvey(newest, rows, other, otherCode);
+        return new JukiFileSurvey(newest, rows, other, otherCode, flagged);
 
         // Eight ASCII digits are their own cleaned text; anything else is decoded and cleaned as every field is.
         static string? Text(ReadOnlySpan<byte> field) => field.Length == 8 && System.Text.Ascii.IsValid(field)
@@ -123,5 +134,6 @@ public sealed class JukiChangeReader(Layout layout, CodeTables codes, DateOnly? 
 }
 
 /// <summary>What a 住基 file says of itself before any of it is stored (<see cref="JukiChangeReader.Survey"/>).</summary>
-/// <param name="OtherMunicipality">The first other 市区町村コード met, for the message (a code, not personal data).</param>
-public sealed record JukiFileSurvey(DateOnly? NewestProcessedOn, long Rows, long OtherMunicipalityRows, string? OtherMunicipality);
+/// <param name="OtherMunicipality">The first valid 市区町村コード other than the job's, for the message (a code, not personal data).</param>
+/// <param name="MayBeBlocked">The 宛名番号 of every row whose 支援措置 reads anything but 0.</param>
+public sealed record JukiFileSurvey(DateOnly? NewestProcessedOn, long Rows, long OtherMunicipalityRows, string? OtherMunicipality, IReadOnlySet<string> MayBeBlocked);

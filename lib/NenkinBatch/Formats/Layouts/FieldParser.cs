@@ -65,8 +65,18 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
     private static int Characters(string value)
     {
         var count = 0;
+        var selectable = false;
         foreach (var rune in value.EnumerateRunes())
-            if (!IsVariationSelector(rune)) count++;
+        {
+            // One selector a character: a selector on its own, or a second one, counts as a character (a value of nothing
+            // but selectors is not empty).
+            if (selectable && IsVariationSelector(rune)) selectable = false;
+            else
+            {
+                count++;
+                selectable = !IsVariationSelector(rune);
+            }
+        }
         return count;
     }
 
@@ -77,7 +87,7 @@ public sealed class FieldParser(Layout layout, CodeTables codes, string file, lo
     {
         var cut = Math.Min(value.Length, maxLength + 10);
         if (cut < value.Length && char.IsHighSurrogate(value[cut - 1])) cut--;
-        while (cut < value.Length && Rune.DecodeFromUtf16(value.AsSpan(cut), out var next, out var width) == System.Buffers.OperationStatus.Done && IsVariationSelector(next))
+        if (cut < value.Length && Rune.DecodeFromUtf16(value.AsSpan(cut), out var next, out var width) == System.Buffers.OperationStatus.Done && IsVariationSelector(next))
             cut += width;
         return cut < value.Length ? value[..cut] + "…" : value;
     }

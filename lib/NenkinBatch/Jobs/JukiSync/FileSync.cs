@@ -24,8 +24,8 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
     // On a first load, the people of the chunks read so far (only the reading stage touches it): the only ones the store can
     // know by the time their next chunk is committed. The others are decided while reading, as the store cannot know them.
     private HashSet<string>? _seen;
-    // The people a row of this file has put under 支援措置 so far (perhaps not yet stored): their refused rows show no address.
-    private readonly HashSet<string> _blockedInFile = new(StringComparer.Ordinal);
+    // The people whose refused rows show no address (支援措置): see RunAsync.
+    private HashSet<string> _blocked = new(StringComparer.Ordinal);
     private readonly System.Diagnostics.Stopwatch _prepare = new(), _read = new(), _decide = new(), _write = new(), _total = new();
 
     /// <returns>True when the file is through (now or before).</returns>
@@ -40,13 +40,19 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         }
 
         var reader = new JukiChangeReader(layout, context.Codes, today);
-        var survey = known is null ? reader.Survey(input.Path, context.Municipality.Value, cancellationToken) : null;
+        // Read through on a rerun too: the people it finds whose 支援措置 a row sets (or leaves unreadable) are needed again.
+        var survey = reader.Survey(input.Path, context.Municipality.Value, cancellationToken);
         // A file of another 市区町村 through and through is the wrong file, not a file of bad rows: refused whole, nothing stored,
         // rather than a follow-up for each of its rows.
-        if (survey is { Rows: > 0 } && survey.OtherMunicipalityRows == survey.Rows)
+        if (known is null && survey is { Rows: > 0 } && survey.OtherMunicipalityRows == survey.Rows)
             throw new InputRejectedException(input.Name, $"どの行（{survey.Rows:N0} 行）も別の市区町村（{survey.OtherMunicipality}）の行です。",
                 $"この市区町村（{context.Municipality.Value}）の住基ファイルか確かめてください。");
-        var newest = known?.NewestProcessedOn ?? survey?.NewestProcessedOn;
+        var newest = known is null ? survey.NewestProcessedOn : known.NewestProcessedOn;
+        // Whose refused rows show no address: those under 支援措置 when the file starts (on file, or in a waiting row) and
+        // those a row of the file may put under it. Taken once, before any chunk commits, so that it does not depend on how
+        // far the store has got (a lift in this file leaves the person hidden to its end).
+        _blocked = await context.ReadAsync((connection, ct) => store.ReadBlockedAsync(connection, context.Municipality, ct), cancellationToken);
+        _blocked.UnionWith(survey.MayBeBlocked);
         var fileId = known?.FileId ?? 0;
         if (known is null && !context.DryRun)
             await context.CommitBesideAsync(async (connection, transaction, ct) =>
@@ -106,7 +112,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             // A chunk ends only between two people, so a person's rows that the file keeps together are applied together.
             if (chunk.Count >= context.Settings.ChunkSize && chunk[^1].AtenaNumber != result.AtenaNumber)
             {
-                await HideBlockedAddressesAsync(reader, chunk, cancellationToken);
+                HideBlockedAddresses(reader, chunk);
                 yield return Prepare(chunk, fileId, followUpsFrom);
                 chunk = new List<JukiReadResult>(context.Settings.ChunkSize);
             }
@@ -114,26 +120,17 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         }
         if (chunk.Count > 0)
         {
-            await HideBlockedAddressesAsync(reader, chunk, cancellationToken);
+            HideBlockedAddresses(reader, chunk);
             yield return Prepare(chunk, fileId, followUpsFrom);
         }
     }
 
-    /// <summary>
-    /// The problems of a row whose person is under 支援措置 show no address, whatever the row's own 支援措置 field holds (the
-    /// reader hides them when it reads 1, or anything but 0): the people set so on file, or by a row of this file read so far.
-    /// </summary>
-    private async Task HideBlockedAddressesAsync(JukiChangeReader reader, List<JukiReadResult> chunk, CancellationToken cancellationToken)
+    /// <summary>The problems of a row whose person is in <see cref="_blocked"/> show no address, whatever the row's own 支援措置 reads.</summary>
+    private void HideBlockedAddresses(JukiChangeReader reader, List<JukiReadResult> chunk)
     {
-        foreach (var result in chunk)
-            if (result.Row is { DisclosureBlock: true } row) _blockedInFile.Add(row.AtenaNumber);
-        var shown = chunk.Where(r => r.AtenaNumber is not null && r.Problems.Any(p => p.Value is not null)).Select(r => r.AtenaNumber!).ToHashSet(StringComparer.Ordinal);
-        if (shown.Count == 0) return;
-        var blocked = await context.ReadAsync((connection, ct) => store.ReadBlockedAsync(connection, context.Municipality, shown, ct), cancellationToken);
-        blocked.UnionWith(_blockedInFile);
         for (var i = 0; i < chunk.Count; i++)
-            if (chunk[i].AtenaNumber is { } atena && blocked.Contains(atena))
-                chunk[i] = chunk[i] with { Problems = reader.HideAddresses(chunk[i].Problems) };
+            if (chunk[i] is { AtenaNumber: { } atena, Problems.Count: > 0 } result && _blocked.Contains(atena))
+                chunk[i] = result with { Problems = reader.HideAddresses(result.Problems) };
     }
 
     /// <param name="Decided">What the rows of the people decided while reading come to (and the refused rows' follow-ups).</param>
@@ -180,7 +177,8 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         foreach (var rows in byPerson.Values)
         {
             if (!HasRepeatedHistoryNumber(rows)) continue;
-            foreach (var same in rows.GroupBy(r => r.Row.HistoryNumber).Where(g => g.Skip(1).Any()).ToList())
+            var refused = new HashSet<IncomingRow>(ReferenceEqualityComparer.Instance);
+            foreach (var same in rows.GroupBy(r => r.Row.HistoryNumber).Where(g => g.Skip(1).Any()))
             {
                 var kept = same.MaxBy(r => r.Row.Line)!;
                 foreach (var other in same.Where(r => !ReferenceEquals(r, kept) && !SameContent(r, kept)))
@@ -190,9 +188,10 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
                     rejected++;
                     rejectedFollowUps.Add(FollowUpRules.ForRejectedRow(input.Sha256, input.Name, other.Row.Line, other.Row.AtenaNumber,
                         $"{layout.Field("history_number").Label}: {reason}", today));
-                    rows.Remove(other);
+                    refused.Add(other);
                 }
             }
+            rows.RemoveAll(refused.Contains);
         }
         var decided = new JukiWrites();
         var decidedCounts = new RunCounts();
@@ -269,8 +268,14 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         context.Progress.Report(context.Counts["read"], null);
     }
 
+    /// <summary>Whether two of a person's rows share a 履歴番号 (pairwise for the few rows a person has, by set for a flood).</summary>
     private static bool HasRepeatedHistoryNumber(List<IncomingRow> rows)
     {
+        if (rows.Count > 16)
+        {
+            var seen = new HashSet<int>();
+            return rows.Exists(r => !seen.Add(r.Row.HistoryNumber));
+        }
         for (var i = 1; i < rows.Count; i++)
             for (var j = 0; j < i; j++)
                 if (rows[i].Row.HistoryNumber == rows[j].Row.HistoryNumber) return true;

@@ -152,14 +152,17 @@ public class JukiStore
         return found;
     }
 
-    /// <summary>Those of the keys' people who are under 支援措置 on file.</summary>
-    public async Task<HashSet<string>> ReadBlockedAsync(DbConnection connection, MunicipalityCode municipality, IReadOnlyCollection<string> keys,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The municipality's people under 支援措置: on file, or by a row waiting for an earlier 履歴番号 (its snapshot says so).
+    /// Few (a fraction of a percent of a city), so read whole.
+    /// </summary>
+    public async Task<HashSet<string>> ReadBlockedAsync(DbConnection connection, MunicipalityCode municipality, CancellationToken cancellationToken)
     {
         var blocked = new HashSet<string>(StringComparer.Ordinal);
-        if (keys.Count == 0) return blocked;
-        await using var command = Command(connection, null, $"SELECT atena_number FROM person WHERE municipality_code = @m AND disclosure_block = @blocked AND {KeyFilter("atena_number")}",
-            ("m", municipality.Value), ("blocked", true), ("keys", KeysParameter(keys)));
+        await using var command = Command(connection, null, """
+            SELECT atena_number FROM person WHERE municipality_code = @m AND disclosure_block = @blocked
+            UNION SELECT atena_number FROM juki_pending WHERE municipality_code = @m AND snapshot LIKE @flag
+            """, ("m", municipality.Value), ("blocked", true), ("flag", "%\"DisclosureBlock\":true%"));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) blocked.Add(reader.GetString(0));
         return blocked;

@@ -23,6 +23,9 @@ public class RefusedRowPrivacyTests
         var first = new JukiRows()
             .Row(1, 1, "10", ("address", BlockedAddress), ("address_suffix", BlockedSuffix), ("postal_code", "9990001"), ("disclosure_block", "1"))
             .Row(3, 1, "10")
+            // 履歴番号 3 sets 支援措置 but waits for 2: the person is not under it on file yet, only in the waiting row.
+            .Row(12, 1, "10")
+            .Row(12, 3, "30", ("address", "秘密県秘密市秘密町３番"), ("disclosure_block", "1"))
             .Write(Path.Combine(database.Directory, "history.csv"));
         (await JukiSyncJobTests.SyncAsync(database, [first])).Run.ExitCode.ShouldBe((int)ExitCode.Success);
 
@@ -37,16 +40,23 @@ public class RefusedRowPrivacyTests
             .Row(3, 2, "30", ("postal_code", "12A4567"))
             // 処理日 mistyped decades ahead: refused, and not the file's newest (else the next row would be too old to raise anything).
             .Row(4, 1, "10", ("processed_on", "20621002"))
-            .Row(5, 1, "10");
+            .Row(5, 1, "10")
+            // The missing 2 comes, saying 0, refused for its 方書: the waiting row says the person is under 支援措置.
+            .Row(12, 2, "30", ("address_suffix", "秘密荘\t202"))
+            // A row setting 支援措置 refused for another field, then the person's next row refused for its 住所: never stored
+            // under 支援措置, but the file says so.
+            .Row(11, 1, "10", ("disclosure_block", "1"), ("sex", "9"))
+            .Row(11, 2, "30", ("address", "秘密県\t秘密市"));
         var path = delta.Write(Path.Combine(database.Directory, "delta.csv"));
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"中村,蓮\"", "中村,蓮", StringComparison.Ordinal));
 
         var (run, counts) = await JukiSyncJobTests.SyncAsync(database, [path]);
 
         run.ExitCode.ShouldBe((int)ExitCode.CompletedWithRowErrors, run.Error);
-        counts["rejected"].ShouldBe(4, string.Join("\n", await database.RowsAsync("SELECT * FROM run_problem")));
+        counts["rejected"].ShouldBe(7, string.Join("\n", await database.RowsAsync("SELECT * FROM run_problem")));
         var problems = await database.RowsAsync("SELECT * FROM run_problem");
-        var outputs = string.Join("\n", problems) + run.Out + run.Error + run.Summary
+        var followUps = await database.RowsAsync("SELECT what_happened, what_to_do FROM follow_up");
+        var outputs = string.Join("\n", problems) + string.Join("\n", followUps) + run.Out + run.Error + run.Summary
             + DisclosureBlockChainTests.OutputsUnder(database.LogDirectory) + DisclosureBlockChainTests.OutputsUnder(database.ReportDirectory);
         outputs.ShouldContain("12A4567");
         outputs.ShouldContain(NenkinBatch.Formats.Juki.DisclosureBlock.Hidden);
