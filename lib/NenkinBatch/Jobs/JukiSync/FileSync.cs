@@ -112,25 +112,12 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
             // A chunk ends only between two people, so a person's rows that the file keeps together are applied together.
             if (chunk.Count >= context.Settings.ChunkSize && chunk[^1].AtenaNumber != result.AtenaNumber)
             {
-                HideBlockedAddresses(reader, chunk);
-                yield return Prepare(chunk, fileId, followUpsFrom);
+                yield return Prepare(reader, chunk, fileId, followUpsFrom);
                 chunk = new List<JukiReadResult>(context.Settings.ChunkSize);
             }
             chunk.Add(result);
         }
-        if (chunk.Count > 0)
-        {
-            HideBlockedAddresses(reader, chunk);
-            yield return Prepare(chunk, fileId, followUpsFrom);
-        }
-    }
-
-    /// <summary>The problems of a row whose person is in <see cref="_blocked"/> show no address, whatever the row's own 支援措置 reads.</summary>
-    private void HideBlockedAddresses(JukiChangeReader reader, List<JukiReadResult> chunk)
-    {
-        for (var i = 0; i < chunk.Count; i++)
-            if (chunk[i] is { AtenaNumber: { } atena, Problems.Count: > 0 } result && _blocked.Contains(atena))
-                chunk[i] = result with { Problems = reader.HideAddresses(result.Problems) };
+        if (chunk.Count > 0) yield return Prepare(reader, chunk, fileId, followUpsFrom);
     }
 
     /// <param name="Decided">What the rows of the people decided while reading come to (and the refused rows' follow-ups).</param>
@@ -142,7 +129,7 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
     private PersonSync Sync(RunCounts counts) =>
         new(context.Municipality, rules, counts, row => protector.Seal(context.Municipality.Value, row.AtenaNumber, row.IndividualNumber!));
 
-    private PreparedChunk Prepare(List<JukiReadResult> results, long fileId, DateOnly followUpsFrom)
+    private PreparedChunk Prepare(JukiChangeReader reader, List<JukiReadResult> results, long fileId, DateOnly followUpsFrom)
     {
         _prepare.Start();
         var m = context.Municipality.Value;
@@ -152,7 +139,9 @@ internal sealed class FileSync(JobContext context, JukiStore store, IndividualNu
         long rejected = 0, warnings = 0;
         foreach (var result in results)
         {
-            var rowProblems = result.Problems.ToList();
+            // A person in _blocked: no address, whatever the row's own 支援措置 reads.
+            var rowProblems = (result is { AtenaNumber: { } atena, Problems.Count: > 0 } && _blocked.Contains(atena)
+                ? reader.HideAddresses(result.Problems) : result.Problems).ToList();
             if (result.Row is { MunicipalityCode: { } code } && code != m)
                 rowProblems.Add(RowProblem.Error(input.Name, result.Line, layout.Field("municipality_code").Label, code, $"この市区町村（{m}）の行ではありません"));
             warnings += rowProblems.Count(p => p.Severity == ProblemSeverity.Warning);

@@ -153,7 +153,8 @@ public class JukiStore
     }
 
     /// <summary>
-    /// The municipality's people under 支援措置: on file, or by a row waiting for an earlier 履歴番号 (its snapshot says so).
+    /// The municipality's people under 支援措置: on file, or by a row waiting for an earlier 履歴番号 (its snapshot, the row as
+    /// <c>PendingSnapshots</c> writes it in JSON, says so).
     /// Few (a fraction of a percent of a city), so read whole.
     /// </summary>
     public async Task<HashSet<string>> ReadBlockedAsync(DbConnection connection, MunicipalityCode municipality, CancellationToken cancellationToken)
@@ -162,7 +163,7 @@ public class JukiStore
         await using var command = Command(connection, null, """
             SELECT atena_number FROM person WHERE municipality_code = @m AND disclosure_block = @blocked
             UNION SELECT atena_number FROM juki_pending WHERE municipality_code = @m AND snapshot LIKE @flag
-            """, ("m", municipality.Value), ("blocked", true), ("flag", "%\"DisclosureBlock\":true%"));
+            """, ("m", municipality.Value), ("blocked", true), ("flag", $"%\"{nameof(Formats.Juki.JukiChangeRow.DisclosureBlock)}\":true%"));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) blocked.Add(reader.GetString(0));
         return blocked;
